@@ -1,0 +1,3 @@
+from netcompanion import create_app
+
+app = create_app()

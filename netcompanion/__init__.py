@@ -1,0 +1,58 @@
+"""NetCompanion: the event networking companion for recruiters."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from . import config as config_module
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, CLI commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=os.path.join(ROOT, "static"),
+        template_folder=os.path.join(ROOT, "templates"),
+    )
+    try:
+        config_module.load(app, test_config)
+    except config_module.ConfigError as error:
+        # One clear line on stderr instead of a traceback, for gunicorn and flask alike.
+        print(f"netcompanion: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+    from . import cli, errors, i18n, security
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please sign in to continue.")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    i18n.init_app(app)
+
+    from .account.views import bp as account_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .event.views import bp as event_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(account_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(event_bp)
+    app.register_blueprint(health_bp)
+
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app

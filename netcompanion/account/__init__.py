@@ -1,0 +1,1 @@
+"""Accounts: companies (organizations), their members, roles and invitations."""

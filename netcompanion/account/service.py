@@ -1,0 +1,245 @@
+"""Account rules: sign-up, sign-in, passwords, invitations, roles and removal.
+
+Services flush; the caller (a view or CLI command) commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..dbtypes import utcnow
+from ..exceptions import Rejected
+from ..extensions import db
+from ..scoping import scoped
+from .models import Invitation, Organization, Role, User
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+def sign_up(name: str, email: str, password: str, company: str) -> User:
+    """Create a company and its first member, the owner."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise Rejected(_l("An account with this email already exists. Sign in instead."), "email")
+    org = Organization(name=company.strip())
+    user = User(
+        organization=org,
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.OWNER,
+    )
+    db.session.add_all([org, user])
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, upgrading an outdated hash on the way."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password and end the user's other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise Rejected(_l("The current password is not correct."), "current_password")
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    db.session.flush()
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Resolve a Flask-Login id ``<public_id>.<version>``; stale versions are signed out."""
+    public_id, _, version = session_id.rpartition(".")
+    if not public_id or not version.isdigit():
+        return None
+    user = db.session.scalars(select(User).where(User.public_id == public_id)).first()
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+# Team ---------------------------------------------------------------------------------------
+
+
+def active_members(org_id: int) -> list[User]:
+    query = scoped(User, org_id).where(User.removed_at.is_(None)).order_by(func.lower(User.name))
+    return list(db.session.scalars(query))
+
+
+def _require_manager(actor: User) -> None:
+    if not actor.role.can_manage_team:
+        raise Rejected(_l("Only owners and admins can manage the team."))
+
+
+def _owner_count(org_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(User)
+        .where(User.organization_id == org_id, User.role == Role.OWNER, User.removed_at.is_(None))
+    )
+    return db.session.scalar(query)
+
+
+def _check_power_over(actor: User, member: User, new_role: Role | None = None) -> None:
+    _require_manager(actor)
+    if actor.role is not Role.OWNER and (member.role is Role.OWNER or new_role is Role.OWNER):
+        raise Rejected(_l("Only an owner can change or remove an owner."))
+
+
+def change_role(actor: User, member: User, role: Role) -> None:
+    _check_power_over(actor, member, role)
+    if (
+        member.role is Role.OWNER
+        and role is not Role.OWNER
+        and _owner_count(member.organization_id) == 1
+    ):
+        raise Rejected(_l("The company needs at least one owner. Make someone else owner first."))
+    member.role = role
+    db.session.flush()
+
+
+def remove_member(actor: User, member: User) -> None:
+    """Remove a member: they can no longer sign in, and their open sessions stop working."""
+    _check_power_over(actor, member)
+    if member.id == actor.id:
+        raise Rejected(_l("You cannot remove yourself. Ask another owner or admin."))
+    member.removed_at = utcnow()
+    member.session_version += 1
+    db.session.flush()
+
+
+# Invitations --------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pending_invitations(org_id: int) -> list[Invitation]:
+    now = utcnow()
+    query = (
+        scoped(Invitation, org_id)
+        .where(
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .order_by(Invitation.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def invite(actor: User, email: str, role: Role) -> tuple[Invitation, str]:
+    """Create an invitation and return it with the secret token for the link."""
+    _require_manager(actor)
+    if actor.role is not Role.OWNER and role is Role.OWNER:
+        raise Rejected(_l("Only an owner can invite another owner."), "role")
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing and existing.is_active:
+        if existing.organization_id == actor.organization_id:
+            raise Rejected(_l("This person is already a member of your team."), "email")
+        raise Rejected(_l("This email already belongs to another company's account."), "email")
+    # A new invitation to the same address replaces the old one, so only the latest link works.
+    for old in pending_invitations(actor.organization_id):
+        if old.email == email:
+            old.revoked_at = utcnow()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organization_id=actor.organization_id,
+        email=email,
+        role=role,
+        token_hash=_token_hash(token),
+        invited_by_id=actor.id,
+        expires_at=utcnow() + current_app.config["INVITATION_TTL"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    return db.session.scalars(
+        select(Invitation).where(Invitation.token_hash == _token_hash(token))
+    ).first()
+
+
+def invitation_problem(invitation: Invitation | None, now: datetime) -> str | None:
+    """Say why an invitation link cannot be used, or None when it can."""
+    if invitation is None:
+        return str(_l("This invitation link is not valid. Ask for a new one."))
+    if invitation.revoked_at is not None:
+        return str(_l("This invitation was withdrawn. Ask for a new one."))
+    if invitation.accepted_at is not None:
+        return str(_l("This invitation has already been used. Sign in instead."))
+    if invitation.expires_at <= now:
+        return str(_l("This invitation has expired. Ask the person who invited you for a new one."))
+    return None
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    _require_manager(actor)
+    invitation.revoked_at = utcnow()
+    db.session.flush()
+
+
+def accept_invitation(token: str, name: str, password: str) -> User:
+    """Turn an invitation into a member; the link works once, however many tabs race for it."""
+    now = utcnow()
+    invitation = invitation_for_token(token)
+    problem = invitation_problem(invitation, now)
+    if problem:
+        raise Rejected(problem)
+    existing = find_user_by_email(invitation.email)
+    if existing and existing.is_active:
+        raise Rejected(_l("This email already has an account. Sign in instead."), "email")
+
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise Rejected(_l("This invitation has already been used. Sign in instead."))
+
+    if existing:  # a removed member coming back, possibly to another company
+        user = existing
+        user.organization_id = invitation.organization_id
+        user.removed_at = None
+        user.session_version += 1
+    else:
+        user = User(organization_id=invitation.organization_id, email=invitation.email)
+        db.session.add(user)
+    user.name = name.strip()
+    user.password_hash = hash_password(password)
+    user.role = invitation.role
+    db.session.flush()
+    db.session.refresh(invitation)
+    return user

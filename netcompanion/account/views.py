@@ -1,0 +1,263 @@
+"""Sign-up, sign-in, password change, and the team page (members and invitations)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..dbtypes import utcnow
+from ..exceptions import Rejected
+from ..extensions import db, limiter, login_manager
+from ..formhelpers import form_status, show_rejection
+from ..mail import send_mail
+from ..redirects import safe_next
+from ..scoping import current_org_id, get_or_404
+from . import service
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    InviteForm,
+    LoginForm,
+    RoleForm,
+    SignupForm,
+)
+from .models import Invitation, Role, User
+
+bp = Blueprint("account", __name__)
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> User | None:
+    return service.load_session_user(session_id)
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+def _only_post():
+    return request.method != "POST"
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a fresh session on every sign-in defeats session fixation
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_limit("SIGNUP_RATE_LIMIT"), exempt_when=_only_post)
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = service.sign_up(
+                form.name.data, form.email.data, form.password.data, form.company.data
+            )
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome to NetCompanion, %(name)s.", name=user.first_name), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("account/signup.html", form=form), form_status(form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit("LOGIN_RATE_LIMIT"), exempt_when=_only_post)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Email or password is not correct."))
+        else:
+            db.session.commit()
+            _start_session(user)
+            return redirect(safe_next(url_for("dashboard.index")))
+    return render_template("account/login.html", form=form), form_status(form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("account.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            db.session.commit()
+            _start_session(current_user)  # keep this session; the others end with the old version
+            flash(_("Password changed. Other devices are signed out."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("account/password.html", form=form), form_status(form)
+
+
+# Team ---------------------------------------------------------------------------------------
+
+
+def _team_page(invite_form: InviteForm, status: int = 200):
+    org_id = current_org_id()
+    return (
+        render_template(
+            "account/team.html",
+            members=service.active_members(org_id),
+            invitations=service.pending_invitations(org_id),
+            invite_form=invite_form,
+            role_form=RoleForm(),
+            confirm_form=ConfirmForm(),
+            roles=Role,
+        ),
+        status,
+    )
+
+
+@bp.route("/team")
+@login_required
+def team():
+    return _team_page(InviteForm())
+
+
+@bp.route("/team/invitations", methods=["POST"])
+@login_required
+def invite():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _team_page(form, 422)
+    try:
+        invitation, token = service.invite(current_user, form.email.data, Role(form.role.data))
+    except Rejected as error:
+        db.session.rollback()
+        show_rejection(form, error)
+        return _team_page(form, 422 if form.errors else 403)
+    db.session.commit()
+    link = current_app.config["BASE_URL"] + url_for("account.accept_invitation", token=token)
+    send_mail(
+        invitation.email,
+        _(
+            "%(name)s invited you to %(company)s on NetCompanion",
+            name=current_user.name,
+            company=current_user.organization.name,
+        ),
+        render_template("account/invitation_email.txt", invitation=invitation, link=link),
+        reply_to=current_user.email,
+    )
+    flash(
+        _(
+            "Invitation sent to %(email)s. The link works once, for 7 days: %(link)s",
+            email=invitation.email,
+            link=link,
+        ),
+        "success",
+    )
+    return redirect(url_for("account.team"))
+
+
+@bp.route("/team/invitations/<invitation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_invitation(invitation_id: str):
+    invitation = get_or_404(Invitation, invitation_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.revoke_invitation(current_user, invitation)
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Invitation withdrawn."), "success")
+    return redirect(url_for("account.team"))
+
+
+@bp.route("/team/members/<member_id>/role", methods=["POST"])
+@login_required
+def change_role(member_id: str):
+    member = get_or_404(User, member_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            service.change_role(current_user, member, Role(form.role.data))
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s is now %(role)s.", name=member.name, role=member.role.label), "success"
+            )
+    else:
+        flash(_("Choose a valid role."), "error")
+    return redirect(url_for("account.team"))
+
+
+@bp.route("/team/members/<member_id>/remove", methods=["POST"])
+@login_required
+def remove_member(member_id: str):
+    member = get_or_404(User, member_id)
+    if member.removed_at is not None:
+        return redirect(url_for("account.team"))
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.remove_member(current_user, member)
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s was removed from the team.", name=member.name), "success")
+    return redirect(url_for("account.team"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("INVITE_ACCEPT_RATE_LIMIT"), exempt_when=_only_post)
+def accept_invitation(token: str):
+    invitation = service.invitation_for_token(token)
+    problem = service.invitation_problem(invitation, utcnow())
+    if problem:
+        return render_template("account/invitation_invalid.html", problem=problem), 404
+    if current_user.is_authenticated:
+        logout_user()
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = service.accept_invitation(token, form.name.data, form.password.data)
+        except Rejected as error:
+            db.session.rollback()
+            return render_template("account/invitation_invalid.html", problem=error.message), 409
+        db.session.commit()
+        _start_session(user)
+        flash(_("Welcome to %(company)s.", company=user.organization.name), "success")
+        return redirect(url_for("dashboard.index"))
+    return render_template("account/accept.html", form=form, invitation=invitation), form_status(
+        form
+    )

@@ -1,0 +1,109 @@
+"""Configuration: defaults, then the instance folder's config.py, then the environment.
+
+Environment variables use the ``NETCOMPANION_`` prefix (``NETCOMPANION_SECRET_KEY``,
+``NETCOMPANION_MAIL_SERVER``, ...); values that parse as JSON become numbers and booleans.
+The conventional ``DATABASE_URL`` is honoured too.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+#: The key used when none is configured. Fine on a laptop, refused in production.
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 (refused in production)
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app must not start with the configuration it was given."""
+
+
+class Defaults:
+    #: "production" or "development". Production is the default, so a forgotten setting fails safe.
+    ENV = "production"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in with the instance folder's SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    #: The address attendees and teammates reach the app at; used in links sent by mail.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: None means: secure in production, plain in development (http://127.0.0.1 has no TLS).
+    SESSION_COOKIE_SECURE: bool | None = None
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = (
+        None  # tied to the session instead: a phone left open all day still submits
+    )
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "netcompanion"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    SIGNUP_RATE_LIMIT = "5 per hour"
+    INVITE_ACCEPT_RATE_LIMIT = "20 per hour"
+    JOIN_RATE_LIMIT = "20 per hour"
+
+    INVITATION_TTL = timedelta(days=7)
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "NetCompanion <no-reply@localhost>"
+
+    LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español"}
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load(app, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance config.py, environment, test_config."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env("NETCOMPANION")
+    if "DATABASE_URL" in app.config:  # NETCOMPANION_DATABASE_URL
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    if test_config:
+        app.config.update(test_config)
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "netcompanion.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+    check(app.config)
+
+
+def check(config) -> None:
+    """Refuse configurations that would be unsafe in production."""
+    env = config["ENV"]
+    if env not in ("production", "development"):
+        raise ConfigError(f"NETCOMPANION_ENV must be 'production' or 'development', not {env!r}.")
+    if env == "production":
+        key = config.get("SECRET_KEY")
+        if not key or key == DEVELOPMENT_SECRET_KEY or len(str(key)) < 32:
+            raise ConfigError(
+                "Refusing to start in production without a secret key: set NETCOMPANION_SECRET_KEY "
+                "to a random value of at least 32 characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )

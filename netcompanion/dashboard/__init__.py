@@ -1,0 +1,1 @@
+"""The page a recruiter lands on: their events and the next thing to do."""

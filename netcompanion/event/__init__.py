@@ -1,0 +1,1 @@
+"""Events and the companies exhibiting at them."""

@@ -1,0 +1,173 @@
+"""Event pages: list, create, edit, exhibitors, booth, and joining with a code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..account.forms import ConfirmForm
+from ..exceptions import Rejected
+from ..extensions import db, limiter
+from ..formhelpers import form_status, show_rejection
+from ..scoping import current_org_id
+from . import service
+from .forms import BoothForm, EventForm, JoinForm, NewEventForm
+
+bp = Blueprint("event", __name__, url_prefix="/events")
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("event/index.html", events=service.list_for(current_org_id()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = NewEventForm()
+    if form.validate_on_submit():
+        try:
+            event = service.create_event(current_user, form.details(), form.with_booth.data)
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            db.session.commit()
+            flash(_("Event created. Share the join code with exhibitors."), "success")
+            return redirect(url_for("event.show", event_id=event.public_id))
+    return render_template("event/form.html", form=form, ev=None), form_status(form)
+
+
+@bp.route("/<event_id>")
+@login_required
+def show(event_id: str):
+    ev = service.access(current_org_id(), event_id)
+    join_link = None
+    if ev.is_organizer:
+        join_link = current_app.config["BASE_URL"] + url_for(
+            "event.join", code=service.format_join_code(ev.event.join_code)
+        )
+    return render_template(
+        "event/show.html",
+        ev=ev,
+        exhibitors=service.exhibitors(ev) if ev.is_organizer else [],
+        join_code=service.format_join_code(ev.event.join_code) if ev.is_organizer else None,
+        join_link=join_link,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: str):
+    ev = service.access(current_org_id(), event_id)
+    if not ev.is_organizer:
+        return render_template(
+            "errors/error.html", code=403, message=_("Only the organizer can edit this event.")
+        ), 403
+    form = EventForm(obj=ev.event)
+    if form.validate_on_submit():
+        try:
+            service.update_event(current_user, ev, form.details())
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for("event.show", event_id=event_id))
+    return render_template("event/form.html", form=form, ev=ev), form_status(form)
+
+
+@bp.route("/<event_id>/join-code", methods=["POST"])
+@login_required
+def rotate_join_code(event_id: str):
+    ev = service.access(current_org_id(), event_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.rotate_join_code(current_user, ev)
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("New join code issued. The old one no longer works."), "success")
+    return redirect(url_for("event.show", event_id=event_id))
+
+
+@bp.route("/<event_id>/exhibitors/<exhibitor_id>/remove", methods=["POST"])
+@login_required
+def remove_exhibitor(event_id: str, exhibitor_id: str):
+    ev = service.access(current_org_id(), event_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            removed = service.remove_exhibitor(current_user, ev, exhibitor_id)
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s no longer exhibits at this event.", name=removed.booth_name), "success"
+            )
+    return redirect(url_for("event.show", event_id=event_id))
+
+
+@bp.route("/<event_id>/booth", methods=["GET", "POST"])
+@login_required
+def booth(event_id: str):
+    ev = service.access(current_org_id(), event_id)
+    if ev.booth is None:
+        flash(_("Your company has no booth at this event."), "error")
+        return redirect(url_for("event.show", event_id=event_id))
+    form = BoothForm(obj=ev.booth)
+    if form.validate_on_submit():
+        service.update_booth(ev.booth, form.booth_name.data, form.booth_location.data or "")
+        db.session.commit()
+        flash(_("Booth saved."), "success")
+        return redirect(url_for("event.show", event_id=event_id))
+    return render_template("event/booth.html", form=form, ev=ev), form_status(form)
+
+
+@bp.route("/<event_id>/booth/add", methods=["POST"])
+@login_required
+def add_own_booth(event_id: str):
+    ev = service.access(current_org_id(), event_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.add_own_booth(current_user, ev)
+        except Rejected as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your company now has a booth at this event."), "success")
+    return redirect(url_for("event.show", event_id=event_id))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["JOIN_RATE_LIMIT"], exempt_when=lambda: request.method != "POST"
+)
+def join():
+    form = JoinForm()
+    if request.method == "GET":
+        form.code.data = request.args.get("code", "")
+        form.booth_name.data = current_user.organization.name
+    preview = service.event_for_join_code(form.code.data or "")
+    if form.validate_on_submit():
+        try:
+            booth = service.join(
+                current_user, form.code.data, form.booth_name.data, form.booth_location.data or ""
+            )
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            db.session.commit()
+            flash(_("You exhibit at %(event)s.", event=booth.event.name), "success")
+            return redirect(url_for("event.show", event_id=booth.event.public_id))
+    return render_template("event/join.html", form=form, preview=preview), form_status(form)

@@ -1,0 +1,41 @@
+"""Locale choice: the visitor's explicit pick, else the browser's preference, else English."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from .extensions import babel
+from .redirects import safe_next
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(list(languages))
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+@bp.route("/locale", methods=["POST"])
+def switch():
+    """Remember the chosen language and go back where the visitor was."""
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+    return redirect(safe_next(url_for("dashboard.index")))
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def languages():
+        from flask_babel import get_locale
+
+        return {"languages": current_app.config["LANGUAGES"], "current_locale": str(get_locale())}

@@ -1,0 +1,249 @@
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from netcompanion.account.models import Invitation, Role, User
+from netcompanion.dbtypes import utcnow
+from netcompanion.extensions import db
+from tests.conftest import PASSWORD, login
+
+INVITE_LINK = re.compile(r"http://netcompanion\.test/invite/([A-Za-z0-9_-]+)")
+
+
+def invite(client, email="new.hire@example.com", role="recruiter"):
+    return client.submit("/team/invitations", {"email": email, "role": role})
+
+
+def invitation_token(response) -> str:
+    """The link is shown to the inviter once (and mailed); take it from the page."""
+    page = response.get_data(as_text=True)
+    return INVITE_LINK.search(page).group(1)
+
+
+def members(org_id):
+    query = select(User).where(User.organization_id == org_id, User.removed_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def test_owner_invites_recruiter_who_joins_with_the_link(client, new_client, make_company):
+    owner = make_company()
+    login(client, owner)
+    response = invite(client, email="New.Hire@example.com")
+    assert response.status_code == 302
+    token = invitation_token(client.get("/team"))
+
+    invitee = new_client()
+    page = invitee.get(f"/invite/{token}")
+    assert page.status_code == 200
+    assert b"new.hire@example.com" in page.data
+    joined = invitee.submit(f"/invite/{token}", {"name": "Nia Hire", "password": PASSWORD})
+    assert joined.status_code == 302
+
+    user = db.session.scalars(select(User).where(User.email == "new.hire@example.com")).one()
+    assert user.organization_id == owner.organization_id
+    assert user.role is Role.RECRUITER
+    assert b"Hello, Nia" in invitee.get("/").data
+
+
+def test_invitation_link_works_once(client, new_client, make_company):
+    login(client, make_company())
+    invite(client)
+    token = invitation_token(client.get("/team"))
+    first = new_client()
+    assert first.submit(f"/invite/{token}", {"name": "A", "password": PASSWORD}).status_code == 302
+    second = new_client()
+    response = second.submit(f"/invite/{token}", {"name": "B", "password": PASSWORD})
+    assert response.status_code == 404
+    assert b"already been used" in response.data
+    assert db.session.scalar(select(func.count()).select_from(User)) == 2
+
+
+def test_expired_invitation_explains_and_creates_nobody(client, new_client, make_company):
+    owner = make_company()
+    login(client, owner)
+    invite(client)
+    token = invitation_token(client.get("/team"))
+    invitation = db.session.scalars(select(Invitation)).one()
+    invitation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    response = new_client().submit(f"/invite/{token}", {"name": "Late", "password": PASSWORD})
+    assert response.status_code == 404
+    assert b"This invitation has expired" in response.data
+    assert len(members(owner.organization_id)) == 1
+
+
+def test_withdrawn_invitation_no_longer_works(client, new_client, make_company):
+    login(client, make_company())
+    invite(client)
+    token = invitation_token(client.get("/team"))
+    invitation = db.session.scalars(select(Invitation)).one()
+    client.submit(f"/team/invitations/{invitation.public_id}/revoke")
+    response = new_client().get(f"/invite/{token}")
+    assert response.status_code == 404
+    assert b"withdrawn" in response.data
+
+
+def test_new_invitation_to_same_address_replaces_the_old_link(client, new_client, make_company):
+    login(client, make_company())
+    invite(client)
+    old = invitation_token(client.get("/team"))
+    invite(client)
+    new = invitation_token(client.get("/team"))
+    assert old != new
+    assert new_client().get(f"/invite/{old}").status_code == 404
+    assert new_client().get(f"/invite/{new}").status_code == 200
+
+
+def test_forged_invitation_token_is_refused(client):
+    response = client.get("/invite/not-a-real-token")
+    assert response.status_code == 404
+    assert b"not valid" in response.data
+
+
+def test_inviting_an_existing_member_is_refused_and_writes_nothing(
+    client, make_company, make_member
+):
+    owner = make_company()
+    member = make_member(owner)
+    login(client, owner)
+    response = invite(client, email=member.email)
+    assert response.status_code == 422
+    assert b"already a member of your team" in response.data
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1  # make_member's
+
+
+def test_inviting_with_empty_or_bad_email_is_refused(client, make_company):
+    login(client, make_company())
+    assert invite(client, email="").status_code == 422
+    response = invite(client, email="nope", role="emperor")
+    assert response.status_code == 422
+    assert b"Enter a valid email address." in response.data
+    assert b"Not a valid choice" in response.data
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
+
+
+def test_recruiter_cannot_invite(client, make_company, make_member):
+    recruiter = make_member(make_company(), Role.RECRUITER)
+    login(client, recruiter)
+    response = invite(client)
+    assert response.status_code == 403
+    assert b"Only owners and admins can manage the team." in response.data
+    assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1  # make_member's
+
+
+def test_admin_cannot_invite_an_owner(client, make_company, make_member):
+    admin = make_member(make_company(), Role.ADMIN)
+    login(client, admin)
+    response = invite(client, role="owner")
+    assert response.status_code == 422
+    assert b"Only an owner can invite another owner." in response.data
+
+
+def test_removed_member_is_signed_out_everywhere(client, new_client, make_company, make_member):
+    owner = make_company()
+    member = make_member(owner)
+    phone = new_client()
+    login(phone, member)
+    assert phone.get("/").status_code == 200
+
+    login(client, owner)
+    assert client.submit(f"/team/members/{member.public_id}/remove").status_code == 302
+    assert phone.get("/").status_code == 302  # the open session stopped working
+    again = phone.submit("/login", {"email": member.email, "password": PASSWORD})
+    assert again.status_code == 422
+    assert member.public_id not in client.get("/team").get_data(as_text=True)
+
+
+def test_role_change_and_last_owner_rule(client, make_company, make_member):
+    owner = make_company()
+    admin = make_member(owner, Role.RECRUITER)
+    login(client, owner)
+    client.submit(f"/team/members/{admin.public_id}/role", {"role": "admin"})
+    db.session.refresh(admin)
+    assert admin.role is Role.ADMIN
+
+    login(client_for_admin := client.application.test_client(), admin)
+    response = client_for_admin.submit(
+        f"/team/members/{owner.public_id}/role", {"role": "recruiter"}, follow_redirects=True
+    )
+    assert b"Only an owner can change or remove an owner." in response.data
+    db.session.refresh(owner)
+    assert owner.role is Role.OWNER
+
+
+def test_owner_cannot_remove_themselves(client, make_company):
+    owner = make_company()
+    login(client, owner)
+    response = client.submit(f"/team/members/{owner.public_id}/remove", follow_redirects=True)
+    assert b"You cannot remove yourself" in response.data
+    db.session.refresh(owner)
+    assert owner.removed_at is None
+
+
+def test_removed_member_can_be_invited_back(client, new_client, make_company, make_member):
+    owner = make_company()
+    member = make_member(owner)
+    login(client, owner)
+    client.submit(f"/team/members/{member.public_id}/remove")
+    invite(client, email=member.email, role="admin")
+    token = invitation_token(client.get("/team"))
+    back = new_client()
+    assert (
+        back.submit(f"/invite/{token}", {"name": "Back Again", "password": PASSWORD}).status_code
+        == 302
+    )
+    db.session.refresh(member)
+    assert member.removed_at is None and member.role is Role.ADMIN
+
+
+def test_change_password_signs_out_other_devices(client, new_client, make_company):
+    owner = make_company()
+    other = new_client()
+    login(other, owner)
+    login(client, owner)
+    response = client.submit(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # this device stays signed in
+    assert other.get("/").status_code == 302  # the other one is signed out
+    login(new_client(), owner, "a brand new secret")
+
+
+def test_change_password_with_wrong_current_password_changes_nothing(client, make_company):
+    owner = make_company()
+    login(client, owner)
+    old_hash = owner.password_hash
+    response = client.submit(
+        "/account/password",
+        {
+            "current_password": "wrong one!!",
+            "new_password": "a brand new secret",
+            "confirm": "a brand new secret",
+        },
+    )
+    assert response.status_code == 422
+    assert b"The current password is not correct." in response.data
+    db.session.refresh(owner)
+    assert owner.password_hash == old_hash
+
+
+def test_change_password_needs_matching_confirmation(client, make_company):
+    login(client, make_company())
+    response = client.submit(
+        "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new secret",
+            "confirm": "different text",
+        },
+    )
+    assert response.status_code == 422
+    assert b"The passwords differ." in response.data

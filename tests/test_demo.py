@@ -1,0 +1,45 @@
+from sqlalchemy import func, select
+
+from netcompanion.account.models import Organization, User
+from netcompanion.demo import DEMO_EVENT, DEMO_PASSWORD
+from netcompanion.event.models import Event, Exhibitor
+from netcompanion.extensions import db
+
+
+def counts():
+    return [
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Organization, User, Event, Exhibitor)
+    ]
+
+
+def test_demo_loads_once_and_prints_logins(runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "recruiter@acme-talent.example.com" in first.output
+    assert DEMO_PASSWORD in first.output
+    after_first = counts()
+    assert after_first == [3, 4, 1, 3]
+
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert counts() == after_first
+
+
+def test_demo_recruiter_can_sign_in_and_see_the_event(runner, client):
+    runner.invoke(args=["demo"])
+    response = client.submit(
+        "/login", {"email": "recruiter@acme-talent.example.com", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert DEMO_EVENT in page
+
+
+def test_demo_exhibitor_sees_its_booth_only(runner, client):
+    runner.invoke(args=["demo"])
+    client.submit("/login", {"email": "owner@northwind.example.com", "password": DEMO_PASSWORD})
+    event = db.session.scalars(select(Event).where(Event.name == DEMO_EVENT)).one()
+    page = client.get(f"/events/{event.public_id}").get_data(as_text=True)
+    assert "Hall 2, stand B20" in page
+    assert "Globex" not in page

@@ -1,0 +1,196 @@
+"""Every route that takes an identifier, asked for another company's object, answers 404 or 403.
+
+The sweep walks the app's whole URL map, so routes added later are covered without editing
+this file, except to say how to find an object for a new kind of identifier (``SUBJECTS``) or
+why a route is public (``PUBLIC``). A route the sweep does not understand fails the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from netcompanion.account import service as accounts
+from netcompanion.account.models import Role
+from netcompanion.extensions import db
+from tests.conftest import login
+
+#: Routes that take an identifier but are public by design, and why.
+PUBLIC = {
+    "static": "front-end files, the same for everyone",
+    "account.accept_invitation": "the path is a secret single-use token, not a company's object",
+}
+
+#: URL arguments the sweep knows how to fill with an object of either company.
+SUBJECT_NAMES = {"event_id", "exhibitor_id", "member_id", "invitation_id"}
+
+#: Text only company B's data contains: it must never reach company A.
+B_SECRETS = ("Zeta-Booth-7f3a", "Zeta Event 9c1e", "zeta-invitee@example.com", "Zeta Member 4d2b")
+
+#: Form values a request might carry, so handlers get as far as their access checks.
+FORM = {
+    "name": "Hijacked",
+    "email": "attacker@example.com",
+    "role": "owner",
+    "booth_name": "Hijacked",
+    "booth_location": "Nowhere",
+    "starts_on": "2030-01-01",
+    "ends_on": "2030-01-02",
+    "timezone": "UTC",
+    "venue": "x",
+    "description": "x",
+    "code": "",
+}
+
+
+@dataclass
+class World:
+    """Objects of company A (the visitor) and company B (the target), by URL argument."""
+
+    a: dict[str, str]
+    b: dict[str, str]
+
+
+@pytest.fixture
+def world(make_company, make_member, make_event) -> tuple[World, object, int]:
+    owner_a = make_company(name="Alpha Recruiting")
+    event_a = make_event(owner_a, name="Alpha Meetup")
+    member_a = make_member(owner_a, Role.RECRUITER)
+    invitation_a, _ = accounts.invite(owner_a, "alpha-invitee@example.com", Role.RECRUITER)
+
+    owner_b = make_company(name="Zeta Talent")
+    event_b = make_event(owner_b, name="Zeta Event 9c1e")
+    booth_b = event_b.exhibitors[0]
+    booth_b.booth_name = "Zeta-Booth-7f3a"
+    member_b = make_member(owner_b, Role.ADMIN, name="Zeta Member 4d2b")
+    invitation_b, _ = accounts.invite(owner_b, "zeta-invitee@example.com", Role.ADMIN)
+
+    subjects = World(
+        a={
+            "event_id": event_a.public_id,
+            "exhibitor_id": event_a.exhibitors[0].public_id,
+            "member_id": member_a.public_id,
+            "invitation_id": invitation_a.public_id,
+        },
+        b={
+            "event_id": event_b.public_id,
+            "exhibitor_id": booth_b.public_id,
+            "member_id": member_b.public_id,
+            "invitation_id": invitation_b.public_id,
+        },
+    )
+    db.session.commit()
+    return subjects, owner_a, owner_b.organization_id
+
+
+def snapshot_of_b(b_org_id: int) -> list:
+    """Every row company B owns, as plain values, to prove nothing changed."""
+    rows = []
+    for table in db.metadata.sorted_tables:
+        if "organization_id" in table.c:
+            query = select(table).where(table.c.organization_id == b_org_id).order_by(table.c.id)
+            rows.append((table.name, [tuple(r) for r in db.session.execute(query)]))
+    return rows
+
+
+def routes_with_identifiers(app):
+    for rule in app.url_map.iter_rules():
+        if rule.arguments and rule.endpoint not in PUBLIC:
+            yield rule
+
+
+def path_for(app, endpoint: str, values: dict) -> str:
+    return app.url_map.bind("localhost").build(endpoint, values)
+
+
+def test_every_route_with_an_identifier_is_known_to_the_sweep(app):
+    unknown = {
+        f"{rule.rule} ({arg})"
+        for rule in routes_with_identifiers(app)
+        for arg in rule.arguments
+        if arg not in SUBJECT_NAMES
+    }
+    assert not unknown, (
+        "Routes take identifiers the isolation sweep cannot fill; add them to the world fixture "
+        f"or to PUBLIC with a reason: {sorted(unknown)}"
+    )
+
+
+def test_company_never_reaches_another_companys_objects(app, client, world):
+    subjects, owner_a, b_org_id = world
+    login(client, owner_a)
+    before = snapshot_of_b(b_org_id)
+    checked = 0
+
+    for rule in routes_with_identifiers(app):
+        args = sorted(rule.arguments)
+        # Every mix of A's and B's ids in which at least one id is B's.
+        for owners in itertools.product("ab", repeat=len(args)):
+            if "b" not in owners:
+                continue
+            values = {
+                arg: getattr(subjects, who)[arg] for arg, who in zip(args, owners, strict=True)
+            }
+            url = path_for(app, rule.endpoint, values)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.open(
+                        url, method=method, data={**FORM, "csrf_token": client.csrf_token()}
+                    )
+                body = response.get_data(as_text=True)
+                of_b = [arg for arg, who in zip(args, owners, strict=True) if who == "b"]
+                where = f"{method} {url} ({rule.endpoint}, B's: {of_b})"
+                assert response.status_code in (403, 404), (
+                    f"{where} answered {response.status_code}"
+                )
+                for secret in B_SECRETS:
+                    assert secret not in body, f"{where} leaked {secret!r}"
+                checked += 1
+
+    assert checked >= 10  # the sweep really ran over the app's routes
+    assert snapshot_of_b(b_org_id) == before, "a request changed another company's data"
+
+
+def test_exhibitors_of_one_event_never_see_each_other(
+    app, client, make_company, make_event, join_event
+):
+    """A shared event: routes for it answer the exhibitor, but never with another booth's data."""
+    organizer = make_company(name="Fair Organizer")
+    event = make_event(organizer, with_booth=False)
+    visitor = make_company(name="Visitor Co")
+    join_event(visitor, event, "Visitor Booth")
+    rival = make_company(name="Rival Co")
+    rival_booth = join_event(rival, event, "Rival-Booth-51aa", "Hall R-99")
+    login(client, visitor)
+    rival_before = snapshot_of_b(rival.organization_id)
+
+    for rule in routes_with_identifiers(app):
+        if "event_id" not in rule.arguments:
+            continue
+        values = {"event_id": event.public_id, "exhibitor_id": rival_booth.public_id}
+        values = {arg: values[arg] for arg in rule.arguments if arg in values}
+        if set(values) != set(rule.arguments):
+            continue
+        url = path_for(app, rule.endpoint, values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.open(
+                    url, method=method, data={**FORM, "csrf_token": client.csrf_token()}
+                )
+            body = response.get_data(as_text=True)
+            assert (
+                "Rival-Booth-51aa" not in body
+                and "Hall R-99" not in body
+                and "Rival Co" not in body
+            ), f"{method} {url} leaked the rival exhibitor"
+            if "exhibitor_id" in rule.arguments:
+                assert response.status_code in (403, 404), f"{method} {url}"
+
+    assert snapshot_of_b(rival.organization_id) == rival_before
