@@ -7,6 +7,7 @@ import sys
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 
@@ -27,6 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # One clear line on stderr instead of a traceback, for gunicorn and flask alike.
         print(f"netcompanion: {error}", file=sys.stderr)
         raise SystemExit(2) from None
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import cli, errors, i18n, security
     from .extensions import csrf, db, limiter, login_manager, migrate

@@ -27,6 +27,9 @@ class Defaults:
 
     #: The address attendees and teammates reach the app at; used in links sent by mail.
     BASE_URL = "http://127.0.0.1:5000"
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
+    #: Rate limits key on the client address, so behind a proxy this must be set (usually 1).
+    TRUSTED_PROXIES = 0
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -62,3 +62,16 @@ def test_gunicorn_hosts_share_limits_through_redis(migrated):
     with Gunicorn(env) as first, Gunicorn(env) as second:
         codes = [(first if i % 2 else second).post("/login", attempt) for i in range(6)]
     assert codes == [422, 422, 422, 422, 429, 429]
+
+
+def test_behind_a_trusted_proxy_limits_apply_per_client_not_per_proxy(limited_client, make_company):
+    owner = make_company()
+    client = limited_client(LOGIN_RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1)
+    attempt = {"email": owner.email, "password": "wrong password"}
+
+    def from_client(address):
+        headers = {"X-Forwarded-For": address}
+        return client.submit("/login", attempt, headers=headers).status_code
+
+    assert [from_client("198.51.100.7") for _ in range(3)] == [422, 422, 429]
+    assert from_client("203.0.113.9") == 422  # another attendee on the same proxy
