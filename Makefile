@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-DEV    := NETCOMPANION_ENV=development
+DEV    := NETCOMPANION_ENV=development NETCOMPANION_BASE_URL=http://$(HOST):$(PORT)
 
 .PHONY: run test lint messages translations clean
 
@@ -13,7 +13,7 @@ run: $(VENV)/.installed translations
 	$(DEV) $(BIN)/flask --app app demo
 	$(DEV) $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test translations browser
+test: $(VENV)/.installed-test translations browser node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -33,14 +33,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # Compiled catalogs are build output; the .po files are the source.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d netcompanion/translations -f > /dev/null
+	$(BIN)/pybabel -q compile -d netcompanion/translations -f
 
 # After changing user-facing strings: refresh the catalogs, then translate what is new.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project NetCompanion -o netcompanion/translations/messages.pot .
 	$(BIN)/pybabel update -i netcompanion/translations/messages.pot -d netcompanion/translations \
-		--no-location --ignore-obsolete
+		--ignore-obsolete
+
+# Test-only browser tools (axe-core for the accessibility checks), pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
 browser:

@@ -43,7 +43,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "netcompanion"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address
+    #: Per email address, whatever the client address: slows password guessing from many hosts.
+    LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour"
     SIGNUP_RATE_LIMIT = "5 per hour"
     INVITE_ACCEPT_RATE_LIMIT = "20 per hour"
     JOIN_RATE_LIMIT = "20 per hour"

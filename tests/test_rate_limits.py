@@ -75,3 +75,18 @@ def test_behind_a_trusted_proxy_limits_apply_per_client_not_per_proxy(limited_cl
 
     assert [from_client("198.51.100.7") for _ in range(3)] == [422, 422, 429]
     assert from_client("203.0.113.9") == 422  # another attendee on the same proxy
+
+
+def test_guessing_one_accounts_password_from_many_addresses_is_limited(
+    limited_client, make_company
+):
+    owner = make_company()
+    client = limited_client(LOGIN_ACCOUNT_RATE_LIMIT="3 per hour", TRUSTED_PROXIES=1)
+
+    def attempt(address, email):
+        data = {"email": email, "password": "wrong password"}
+        return client.submit("/login", data, headers={"X-Forwarded-For": address}).status_code
+
+    codes = [attempt(f"198.51.100.{i}", owner.email.upper()) for i in range(1, 5)]
+    assert codes == [422, 422, 422, 429]
+    assert attempt("198.51.100.99", "someone.else@example.com") == 422

@@ -78,8 +78,13 @@ def signup():
     return render_template("account/signup.html", form=form), form_status(form)
 
 
+def _login_account() -> str:
+    return "login-account:" + service.normalise_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LOGIN_RATE_LIMIT"), exempt_when=_only_post)
+@limiter.limit(_limit("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_login_account, exempt_when=_only_post)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

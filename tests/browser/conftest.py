@@ -74,9 +74,14 @@ def phone(browser):
     """Open a fresh phone-sized browser context (its own cookies) per call."""
     contexts = []
 
-    def open_page(locale: str = "en-US"):
+    def open_page(locale: str = "en-US", timezone: str = "UTC"):
         context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+            timezone_id=timezone,
         )
         context.add_init_script(CSP_PROBE)
         contexts.append(context)

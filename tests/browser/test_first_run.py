@@ -100,3 +100,10 @@ def test_team_invitation_and_language_switch(live_server, phone):
     expect(recruiter.locator("html")).to_have_attribute("lang", "es")
     expect(recruiter.get_by_role("heading", level=1)).to_contain_text("Hola, Rico")
     assert_fits_phone_and_obeys_csp(recruiter)
+
+
+def test_new_event_starts_in_the_organizers_time_zone(live_server, phone):
+    page = phone(timezone="Asia/Tokyo")
+    sign_up(page, live_server, "Tomo Tanaka", "tomo@example.com", "Tokyo Talent")
+    page.goto(live_server + "/events/new")
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")

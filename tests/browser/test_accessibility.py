@@ -1,0 +1,70 @@
+"""Every page passes axe-core's WCAG 2 A and AA rules (labels, contrast, landmarks, names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+  return result.violations.map((v) => ({
+    id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
+    return AXE.read_text()
+
+
+def violations(page, axe_source: str) -> list:
+    page.evaluate(axe_source)  # DevTools evaluation: allowed by our CSP, unlike an injected tag
+    return page.evaluate(RUN_AXE)
+
+
+def test_pages_for_visitors_are_accessible(live_server, phone, axe_source):
+    page = phone()
+    for path in ("/login", "/signup", "/no-such-page"):
+        page.goto(live_server + path)
+        assert violations(page, axe_source) == [], path
+    page.goto(live_server + "/signup")
+    page.get_by_role("button", name="Create account").click()  # every field in error
+    assert violations(page, axe_source) == [], "signup with errors"
+
+
+def test_pages_for_members_are_accessible(
+    live_server, phone, axe_source, make_company, make_member, make_event, join_event
+):
+    owner = make_company()
+    make_member(owner)
+    event = make_event(owner)
+    join_event(make_company(), event, "Other Booth", "Hall 7")
+    page = phone()
+    page.goto(live_server + "/login")
+    page.get_by_label("Work email").fill(owner.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    paths = [
+        "/",
+        "/events/",
+        "/events/new",
+        f"/events/{event.public_id}",
+        f"/events/{event.public_id}/edit",
+        f"/events/{event.public_id}/booth",
+        "/events/join",
+        "/team",
+        "/account/password",
+    ]
+    for path in paths:
+        page.goto(live_server + path)
+        assert violations(page, axe_source) == [], path
+    page.locator("details.usermenu summary").click()
+    assert violations(page, axe_source) == [], "account menu open"
