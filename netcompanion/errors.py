@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 
 CODES = {
     400: "bad_request",
@@ -66,8 +66,6 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 401 and not wants_json():
-            from .extensions import login_manager
-
             return login_manager.unauthorized()
         return error_response(error.code or 500)
 

@@ -3,6 +3,7 @@
 from flask import flash, request
 
 from .exceptions import Rejected
+from .extensions import db
 
 
 def show_rejection(form, error: Rejected) -> None:
@@ -17,3 +18,19 @@ def show_rejection(form, error: Rejected) -> None:
 def form_status(form) -> int:
     """422 when a submitted form is shown again with its errors, 200 on first display."""
     return 422 if request.method == "POST" else 200
+
+
+def perform(action, success):
+    """Run a button's service action: commit and flash ``success``, or roll back and say why not.
+
+    ``success`` is a message, or a callable that builds it from the action's result.
+    """
+    try:
+        result = action()
+    except Rejected as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return None
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    return result

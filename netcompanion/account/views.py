@@ -18,7 +18,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..dbtypes import utcnow
 from ..exceptions import Rejected
 from ..extensions import db, limiter, login_manager
-from ..formhelpers import form_status, show_rejection
+from ..formhelpers import form_status, perform, show_rejection
 from ..mail import send_mail
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404
@@ -193,14 +193,9 @@ def invite():
 def revoke_invitation(invitation_id: str):
     invitation = get_or_404(Invitation, invitation_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.revoke_invitation(current_user, invitation)
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Invitation withdrawn."), "success")
+        perform(
+            lambda: service.revoke_invitation(current_user, invitation), _("Invitation withdrawn.")
+        )
     return redirect(url_for("account.team"))
 
 
@@ -210,16 +205,12 @@ def change_role(member_id: str):
     member = get_or_404(User, member_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            service.change_role(current_user, member, Role(form.role.data))
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                _("%(name)s is now %(role)s.", name=member.name, role=member.role.label), "success"
-            )
+        perform(
+            lambda: service.change_role(current_user, member, Role(form.role.data)),
+            lambda _result: _(
+                "%(name)s is now %(role)s.", name=member.name, role=member.role.label
+            ),
+        )
     else:
         flash(_("Choose a valid role."), "error")
     return redirect(url_for("account.team"))
@@ -232,14 +223,10 @@ def remove_member(member_id: str):
     if member.removed_at is not None:
         return redirect(url_for("account.team"))
     if ConfirmForm().validate_on_submit():
-        try:
-            service.remove_member(current_user, member)
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s was removed from the team.", name=member.name), "success")
+        perform(
+            lambda: service.remove_member(current_user, member),
+            _("%(name)s was removed from the team.", name=member.name),
+        )
     return redirect(url_for("account.team"))
 
 
@@ -250,8 +237,6 @@ def accept_invitation(token: str):
     problem = service.invitation_problem(invitation, utcnow())
     if problem:
         return render_template("account/invitation_invalid.html", problem=problem), 404
-    if current_user.is_authenticated:
-        logout_user()
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

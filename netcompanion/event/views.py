@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..account.forms import ConfirmForm
+from ..errors import error_response
 from ..exceptions import Rejected
 from ..extensions import db, limiter
-from ..formhelpers import form_status, show_rejection
+from ..formhelpers import form_status, perform, show_rejection
 from ..scoping import current_org_id
 from . import service
 from .forms import BoothForm, EventForm, JoinForm, NewEventForm
@@ -64,9 +65,7 @@ def show(event_id: str):
 def edit(event_id: str):
     ev = service.access(current_org_id(), event_id)
     if not ev.is_organizer:
-        return render_template(
-            "errors/error.html", code=403, message=_("Only the organizer can edit this event.")
-        ), 403
+        return error_response(403, _("Only the organizer can edit this event."))
     form = EventForm(obj=ev.event)
     if form.validate_on_submit():
         try:
@@ -86,14 +85,10 @@ def edit(event_id: str):
 def rotate_join_code(event_id: str):
     ev = service.access(current_org_id(), event_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.rotate_join_code(current_user, ev)
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("New join code issued. The old one no longer works."), "success")
+        perform(
+            lambda: service.rotate_join_code(current_user, ev),
+            _("New join code issued. The old one no longer works."),
+        )
     return redirect(url_for("event.show", event_id=event_id))
 
 
@@ -102,16 +97,12 @@ def rotate_join_code(event_id: str):
 def remove_exhibitor(event_id: str, exhibitor_id: str):
     ev = service.access(current_org_id(), event_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            removed = service.remove_exhibitor(current_user, ev, exhibitor_id)
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                _("%(name)s no longer exhibits at this event.", name=removed.booth_name), "success"
-            )
+        perform(
+            lambda: service.remove_exhibitor(current_user, ev, exhibitor_id),
+            lambda removed: _(
+                "%(name)s no longer exhibits at this event.", name=removed.booth_name
+            ),
+        )
     return redirect(url_for("event.show", event_id=event_id))
 
 
@@ -136,14 +127,10 @@ def booth(event_id: str):
 def add_own_booth(event_id: str):
     ev = service.access(current_org_id(), event_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.add_own_booth(current_user, ev)
-        except Rejected as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Your company now has a booth at this event."), "success")
+        perform(
+            lambda: service.add_own_booth(current_user, ev),
+            _("Your company now has a booth at this event."),
+        )
     return redirect(url_for("event.show", event_id=event_id))
 
 

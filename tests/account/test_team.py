@@ -247,3 +247,12 @@ def test_change_password_needs_matching_confirmation(client, make_company):
     )
     assert response.status_code == 422
     assert b"The passwords differ." in response.data
+
+
+def test_opening_an_invitation_link_does_not_sign_anyone_out(client, make_company):
+    owner = make_company()
+    login(client, owner)
+    invite(client)
+    token = invitation_token(client.get("/team"))
+    assert client.get(f"/invite/{token}").status_code == 200
+    assert client.get("/team").status_code == 200  # still signed in as the owner
