@@ -48,11 +48,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
 
     from .account.views import bp as account_bp
+    from .attendee.import_views import bp as attendee_import_bp
+    from .attendee.views import bp as attendee_bp
+    from .badge.print_views import bp as printing_bp
+    from .badge.views import bp as badge_bp
     from .dashboard.views import bp as dashboard_bp
     from .event.views import bp as event_bp
     from .health import bp as health_bp
+    from .job.views import bp as job_bp
 
     app.register_blueprint(account_bp)
+    app.register_blueprint(attendee_bp)
+    app.register_blueprint(attendee_import_bp)
+    app.register_blueprint(badge_bp)
+    app.register_blueprint(printing_bp)
+    app.register_blueprint(job_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(event_bp)
     app.register_blueprint(health_bp)

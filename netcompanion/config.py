@@ -49,8 +49,17 @@ class Defaults:
     SIGNUP_RATE_LIMIT = "5 per hour"
     INVITE_ACCEPT_RATE_LIMIT = "20 per hour"
     JOIN_RATE_LIMIT = "20 per hour"
+    #: Generous: at the door, a whole hall registers from one venue Wi-Fi address.
+    REGISTRATION_RATE_LIMIT = "20 per minute;300 per hour"
+    BADGE_RATE_LIMIT = "120 per minute"
 
     INVITATION_TTL = timedelta(days=7)
+
+    #: Where background jobs write their files; the instance folder's jobs/ when unset.
+    JOBS_DIR: str | None = None
+    JOB_FILE_TTL = timedelta(days=1)
+    #: Uploads larger than this are refused before they reach a view (CSV imports).
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587

@@ -15,6 +15,10 @@ from email.utils import make_msgid
 from flask import current_app
 
 
+def mail_configured() -> bool:
+    return bool(current_app.config["MAIL_SERVER"])
+
+
 def build_message(
     to: str, subject: str, body: str, *, reply_to: str | None = None, sender: str | None = None
 ) -> EmailMessage:

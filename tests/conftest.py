@@ -62,11 +62,12 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture
-def make_app(migrated):
+def make_app(migrated, tmp_path):
     """Build extra apps on the test database, e.g. with different settings."""
     apps = []
 
     def build(**overrides):
+        overrides.setdefault("JOBS_DIR", str(tmp_path / "jobs"))
         app = create_app(config_for(migrated, **overrides))
         apps.append(app)
         return app
@@ -206,3 +207,27 @@ def login_as(client):
         return login(on or client, user, password)
 
     return do
+
+
+@pytest.fixture
+def make_attendee(app):
+    """Register an attendee for an event on the organizer's side."""
+    counter = iter(range(1, 100_000))
+
+    def build(organizer: User, event, **details):
+        from netcompanion.attendee import service as attendees
+
+        n = next(counter)
+        values = {
+            "name": f"Attendee {n}",
+            "email": f"attendee{n}-{secrets.token_hex(3)}@example.com",
+            "company": "Initech",
+            "title": "Backend engineer",
+        }
+        values.update(details)
+        ev = events.access(organizer.organization_id, event.public_id)
+        attendee = attendees.add(organizer, ev, values)
+        db.session.commit()
+        return attendee
+
+    return build

@@ -16,19 +16,41 @@ from sqlalchemy import select
 from netcompanion.account import service as accounts
 from netcompanion.account.models import Role
 from netcompanion.extensions import db
+from netcompanion.job.models import Job
 from tests.conftest import login
 
 #: Routes that take an identifier but are public by design, and why.
 PUBLIC = {
     "static": "front-end files, the same for everyone",
     "account.accept_invitation": "the path is a secret single-use token, not a company's object",
+    "attendee.register": "an event's public self-registration page, open to anyone by design",
+    "badge.card": "the path is a signed badge token: the public card it opens is public",
+    "badge.vcard": "the public card as a vCard, behind the same signed token",
+    "badge.badge_qr": "the QR image of a signed badge token",
+    "badge.mine": "the path is the attendee's secret key to their own badge page",
+    "badge.booth": "the path is a signed booth-poster token",
 }
 
 #: URL arguments the sweep knows how to fill with an object of either company.
-SUBJECT_NAMES = {"event_id", "exhibitor_id", "member_id", "invitation_id"}
+SUBJECT_NAMES = {
+    "event_id",
+    "exhibitor_id",
+    "member_id",
+    "invitation_id",
+    "attendee_id",
+    "job_id",
+}
 
 #: Text only company B's data contains: it must never reach company A.
-B_SECRETS = ("Zeta-Booth-7f3a", "Zeta Event 9c1e", "zeta-invitee@example.com", "Zeta Member 4d2b")
+B_SECRETS = (
+    "Zeta-Booth-7f3a",
+    "Zeta Event 9c1e",
+    "zeta-invitee@example.com",
+    "Zeta Member 4d2b",
+    "Zeta Attendee 0b9d",
+    "zeta-attendee@example.com",
+    "Zeta-Job-77c1",
+)
 
 #: Form values a request might carry, so handlers get as far as their access checks.
 FORM = {
@@ -55,11 +77,12 @@ class World:
 
 
 @pytest.fixture
-def world(make_company, make_member, make_event) -> tuple[World, object, int]:
+def world(make_company, make_member, make_event, make_attendee) -> tuple[World, object, int]:
     owner_a = make_company(name="Alpha Recruiting")
     event_a = make_event(owner_a, name="Alpha Meetup")
     member_a = make_member(owner_a, Role.RECRUITER)
     invitation_a, _ = accounts.invite(owner_a, "alpha-invitee@example.com", Role.RECRUITER)
+    attendee_a = make_attendee(owner_a, event_a)
 
     owner_b = make_company(name="Zeta Talent")
     event_b = make_event(owner_b, name="Zeta Event 9c1e")
@@ -67,6 +90,19 @@ def world(make_company, make_member, make_event) -> tuple[World, object, int]:
     booth_b.booth_name = "Zeta-Booth-7f3a"
     member_b = make_member(owner_b, Role.ADMIN, name="Zeta Member 4d2b")
     invitation_b, _ = accounts.invite(owner_b, "zeta-invitee@example.com", Role.ADMIN)
+    attendee_b = make_attendee(
+        owner_b, event_b, name="Zeta Attendee 0b9d", email="zeta-attendee@example.com"
+    )
+
+    job_a = Job(organization_id=owner_a.organization_id, created_by_id=owner_a.id, kind="badges")
+    job_b = Job(
+        organization_id=owner_b.organization_id,
+        created_by_id=owner_b.id,
+        kind="badges",
+        message="Zeta-Job-77c1",
+    )
+    db.session.add_all([job_a, job_b])
+    db.session.flush()
 
     subjects = World(
         a={
@@ -74,12 +110,16 @@ def world(make_company, make_member, make_event) -> tuple[World, object, int]:
             "exhibitor_id": event_a.exhibitors[0].public_id,
             "member_id": member_a.public_id,
             "invitation_id": invitation_a.public_id,
+            "attendee_id": attendee_a.public_id,
+            "job_id": job_a.public_id,
         },
         b={
             "event_id": event_b.public_id,
             "exhibitor_id": booth_b.public_id,
             "member_id": member_b.public_id,
             "invitation_id": invitation_b.public_id,
+            "attendee_id": attendee_b.public_id,
+            "job_id": job_b.public_id,
         },
     )
     db.session.commit()
@@ -142,7 +182,7 @@ def test_company_never_reaches_another_companys_objects(app, client, world):
                     response = client.open(
                         url, method=method, data={**FORM, "csrf_token": client.csrf_token()}
                     )
-                body = response.get_data(as_text=True)
+                body = response.get_data().decode("utf-8", "replace")
                 of_b = [arg for arg, who in zip(args, owners, strict=True) if who == "b"]
                 where = f"{method} {url} ({rule.endpoint}, B's: {of_b})"
                 assert response.status_code in (403, 404), (
@@ -184,7 +224,7 @@ def test_exhibitors_of_one_event_never_see_each_other(
                 response = client.open(
                     url, method=method, data={**FORM, "csrf_token": client.csrf_token()}
                 )
-            body = response.get_data(as_text=True)
+            body = response.get_data().decode("utf-8", "replace")
             assert (
                 "Rival-Booth-51aa" not in body
                 and "Hall R-99" not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..account.models import Organization
@@ -28,6 +28,8 @@ class Event(PublicIdMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: What exhibitors type (or follow as a link) to join; rotating it stops new joins.
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    #: Whether attendees may register themselves on the event's public page.
+    self_registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -48,6 +50,8 @@ class Exhibitor(PublicIdMixin, db.Model):
     booth_name: Mapped[str] = mapped_column(String(120))
     #: Where to find the booth: hall, stand number, table.
     booth_location: Mapped[str] = mapped_column(String(120), default="")
+    #: Printed into the booth poster's token; bumping it retires printed posters.
+    poster_version: Mapped[int] = mapped_column(Integer, default=1)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="exhibitors")

@@ -17,7 +17,8 @@ def assert_fits_phone_and_obeys_csp(page: Page) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a 360px phone"
     small = page.evaluate(
         """(selector) => [...document.querySelectorAll(selector)]
-            .filter((el) => el.offsetParent !== null && el.type !== 'checkbox')
+            // A checkbox or radio is tapped through its whole labelled row, which is 44 px tall.
+            .filter((el) => el.offsetParent !== null && !['checkbox', 'radio'].includes(el.type))
             .map((el) => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
             .filter(([, h]) => h < 44)""",
         TAP_TARGETS,

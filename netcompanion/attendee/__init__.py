@@ -1,0 +1,1 @@
+"""Attendees: people registered for an event, by the organizer or by themselves."""

@@ -1,0 +1,124 @@
+"""CSV import of attendees: upload, check the column mapping, import in the background."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from ..event import service as events
+from ..job import runner
+from ..scoping import current_org_id
+from . import csvimport
+from .importing import start_import
+
+bp = Blueprint("attendee_import", __name__)
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "email": _l("Email"),
+    "company": _l("Company"),
+    "title": _l("Job title"),
+    "phone": _l("Phone"),
+    "linkedin_url": _l("LinkedIn"),
+    "website_url": _l("Website"),
+}
+UPLOAD_NAME = re.compile(r"^upload-[\w-]{16}-[\w-]{22}\.csv$")
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Carries the CSRF token; the column choices are read from the request directly."""
+
+
+def _organizer(event_id: str) -> events.EventAccess:
+    ev = events.access(current_org_id(), event_id)
+    if not ev.is_organizer:
+        abort(403)
+    return ev
+
+
+def _upload_path(name: str):
+    """The stored upload, only if it is this company's: the name carries its public id."""
+    prefix = f"upload-{current_user.organization.public_id}-"
+    if not UPLOAD_NAME.match(name) or not name.startswith(prefix):
+        abort(404)
+    path = runner.jobs_dir() / name
+    if not path.exists():
+        abort(404)
+    return path
+
+
+@bp.route("/events/<event_id>/attendees/import", methods=["GET", "POST"])
+@login_required
+def upload(event_id: str):
+    ev = _organizer(event_id)
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        try:
+            preview = csvimport.preview(data)
+        except csvimport.ImportFileError as error:
+            form.file.errors = [*form.file.errors, error.message]
+        else:
+            name = f"upload-{current_user.organization.public_id}-{secrets.token_urlsafe(16)}.csv"
+            (runner.jobs_dir() / name).write_bytes(data)
+            return render_template(
+                "attendee/import_mapping.html",
+                ev=ev,
+                preview=preview,
+                upload=name,
+                fields=FIELD_LABELS,
+                form=ConfirmImportForm(),
+            )
+    status = 422 if request.method == "POST" else 200
+    return render_template("attendee/import_upload.html", ev=ev, form=form), status
+
+
+@bp.route("/events/<event_id>/attendees/import/confirm", methods=["POST"])
+@login_required
+def confirm(event_id: str):
+    ev = _organizer(event_id)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _upload_path(request.form.get("upload", ""))
+    mapping: dict[int, str | None] = {}
+    for key, value in request.form.items():
+        if key.startswith("column-") and key[7:].isdigit():
+            if value and value not in FIELD_LABELS:
+                abort(400)
+            mapping[int(key[7:])] = value or None
+    try:
+        job = start_import(
+            current_user,
+            ev,
+            path,
+            mapping,
+            str(get_locale()),
+            return_url=url_for("attendee.index", event_id=event_id),
+        )
+    except csvimport.ImportFileError as error:
+        flash(error.message, "error")
+        preview = csvimport.preview(path.read_bytes())
+        preview.mapping = {i: mapping.get(i) for i in range(len(preview.headers))}
+        return render_template(
+            "attendee/import_mapping.html",
+            ev=ev,
+            preview=preview,
+            upload=path.name,
+            fields=FIELD_LABELS,
+            form=form,
+        ), 422
+    return redirect(url_for("job.show", job_id=job.public_id))

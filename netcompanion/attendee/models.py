@@ -1,0 +1,95 @@
+"""Attendees of an event, owned by the organizing company."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, utcnow
+from ..event.models import Event
+from ..extensions import db
+from ..ids import PublicIdMixin
+
+
+class Availability(enum.StrEnum):
+    """When a person said they could move: what recruiters of passive candidates need most."""
+
+    NOW = "now"
+    IN_3_MONTHS = "3_months"
+    IN_6_MONTHS = "6_months"
+    IN_12_MONTHS = "12_months"
+    NOT_LOOKING = "not_looking"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                "now": _l("Open to opportunities now"),
+                "3_months": _l("Open in about 3 months"),
+                "6_months": _l("Open in about 6 months"),
+                "12_months": _l("Open in about 12 months"),
+                "not_looking": _l("Not looking"),
+            }[self.value]
+        )
+
+
+class Source(enum.StrEnum):
+    ORGANIZER = "organizer"
+    IMPORT = "import"
+    SELF = "self"
+
+
+def _enum(kind, name):
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Attendee(PublicIdMixin, db.Model):
+    """A person registered for one event, holding a badge."""
+
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The organizer: registration data belongs to the company that runs the event.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    #: The name printed on the badge.
+    name: Mapped[str] = mapped_column(String(200))
+    #: Lower-cased; one registration per email and event, so re-imports update instead of duplicate.
+    email: Mapped[str] = mapped_column(String(254))
+    company: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    linkedin_url: Mapped[str] = mapped_column(String(500), default="")
+    website_url: Mapped[str] = mapped_column(String(500), default="")
+    #: Links the attendee chose to show on their public card (the page behind the badge).
+    show_linkedin: Mapped[bool] = mapped_column(Boolean, default=False)
+    show_website: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The attendee's own answer; None when they were registered by someone else.
+    availability: Mapped[Availability | None] = mapped_column(_enum(Availability, "availability"))
+    #: "Share my contact details with exhibitors who scan my badge". Off unless they said yes.
+    consent_share_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The exact wording the attendee saw when choosing, in their language.
+    consent_text: Mapped[str] = mapped_column(Text, default="")
+    consent_locale: Mapped[str] = mapped_column(String(16), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[Source] = mapped_column(_enum(Source, "attendee_source"))
+    #: Printed into the badge token; bumping it (reissue) invalidates every older badge.
+    badge_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: SHA-256 of the secret in the attendee's private badge-page link.
+    access_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()

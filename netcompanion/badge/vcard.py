@@ -1,0 +1,29 @@
+"""The public card as a vCard: what "Save contact" on a badge page downloads."""
+
+from __future__ import annotations
+
+import vobject
+
+from ..attendee.models import Attendee
+
+
+def public_card(attendee: Attendee, note: str = "") -> str:
+    """vCard 3.0 with what the attendee shows publicly: name, company, title, chosen links."""
+    card = vobject.vCard()
+    card.add("fn").value = attendee.name
+    parts = attendee.name.rsplit(" ", 1)
+    family, given = (parts[1], parts[0]) if len(parts) == 2 else ("", attendee.name)
+    card.add("n").value = vobject.vcard.Name(family=family, given=given)
+    if attendee.company:
+        card.add("org").value = [attendee.company]
+    if attendee.title:
+        card.add("title").value = attendee.title
+    for show, url in (
+        (attendee.show_linkedin, attendee.linkedin_url),
+        (attendee.show_website, attendee.website_url),
+    ):
+        if show and url:
+            card.add("url").value = url
+    if note:
+        card.add("note").value = note
+    return card.serialize()
