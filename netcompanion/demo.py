@@ -1,4 +1,4 @@
-"""A demo a newcomer can try at once: a recruiting team, an event and its exhibitors.
+"""A demo a newcomer can try at once: a recruiting team, an event, its exhibitors, attendees.
 
 Loading it twice changes nothing: every object is looked up by a natural key first.
 """
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from .account.models import Organization, Role, User
 from .account.passwords import hash_password
+from .attendee.models import Attendee, Availability, Source
 from .event.models import Event, Exhibitor
 from .event.service import new_join_code
 from .extensions import db
@@ -39,6 +40,18 @@ NAMES = {
     "owner@northwind.example.com": "Nora Lindqvist",
     "owner@globex.example.com": "Kenji Watanabe",
 }
+#: Attendees from around the world, so badges print in several scripts.
+ATTENDEES = [
+    ("Lucía Fernández", "lucia.fernandez@example.com", "Acme Ibérica", "Data engineer", "3_months"),
+    ("Jonas Weber", "jonas.weber@example.com", "Bergmann GmbH", "Backend developer", "now"),
+    ("Αλεξάνδρα Παππά", "alexandra.pappa@example.com", "Hellas Cloud", "SRE", "6_months"),
+    ("Дмитрий Иванов", "dmitry.ivanov@example.com", "Sever Systems", "ML engineer", None),
+    ("王芳", "wang.fang@example.com", "Shenzhen Robotics", "Product manager", "12_months"),
+    ("佐藤 健", "ken.sato@example.com", "Tokyo Mobility", "iOS engineer", "not_looking"),
+    ("김민준", "minjun.kim@example.com", "Seoul Fintech", "Security engineer", "3_months"),
+    ("ليلى حداد", "layla.haddad@example.com", "Cedar Analytics", "Data scientist", "now"),
+]
+
 BOOTHS = {
     "Acme Talent": "Hall 2, stand B14",
     "Northwind Labs": "Hall 2, stand B20",
@@ -104,5 +117,24 @@ def load_demo() -> list[DemoLogin]:
                     booth_location=location,
                 )
             )
+    _add_attendees(event)
     db.session.flush()
     return LOGINS
+
+
+def _add_attendees(event: Event) -> None:
+    known = set(db.session.scalars(select(Attendee.email).where(Attendee.event_id == event.id)))
+    for name, email, company, title, availability in ATTENDEES:
+        if email not in known:
+            db.session.add(
+                Attendee(
+                    organization_id=event.organization_id,
+                    event_id=event.id,
+                    name=name,
+                    email=email,
+                    company=company,
+                    title=title,
+                    availability=Availability(availability) if availability else None,
+                    source=Source.ORGANIZER,
+                )
+            )

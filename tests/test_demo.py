@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from netcompanion.account.models import Organization, User
+from netcompanion.attendee.models import Attendee
 from netcompanion.demo import DEMO_EVENT, DEMO_PASSWORD
 from netcompanion.event.models import Event, Exhibitor
 from netcompanion.extensions import db
@@ -9,7 +10,7 @@ from netcompanion.extensions import db
 def counts():
     return [
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Organization, User, Event, Exhibitor)
+        for model in (Organization, User, Event, Exhibitor, Attendee)
     ]
 
 
@@ -19,7 +20,7 @@ def test_demo_loads_once_and_prints_logins(runner):
     assert "recruiter@acme-talent.example.com" in first.output
     assert DEMO_PASSWORD in first.output
     after_first = counts()
-    assert after_first == [3, 4, 1, 3]
+    assert after_first == [3, 4, 1, 3, 8]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0

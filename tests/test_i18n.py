@@ -56,11 +56,14 @@ def test_catalogs_translate_every_message_with_the_same_placeholders():
         for message in catalog:
             if not message.id:
                 continue
-            assert message.string, f"{locale}: untranslated {message.id!r}"
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(strings), f"{locale}: untranslated {message.id!r}"
             assert "fuzzy" not in message.flags, f"{locale}: fuzzy {message.id!r}"
-            assert sorted(placeholder.findall(message.id)) == sorted(
-                placeholder.findall(message.string)
-            ), f"{locale}: placeholders differ in {message.id!r}"
+            for string in strings:  # every plural form carries the plural's placeholders
+                assert sorted(placeholder.findall(ids[-1])) == sorted(
+                    placeholder.findall(string)
+                ), f"{locale}: placeholders differ in {message.id!r}"
 
 
 def test_catalogs_cover_every_message_in_the_code():

@@ -85,3 +85,30 @@ def test_flask_db_upgrade_command_creates_the_schema(empty_database_url):
     finally:
         engine.dispose()
     assert {"organization", "user_account", "invitation", "event", "exhibitor"} <= tables
+
+
+def test_upgrading_a_database_with_events_keeps_them_usable(empty_database_url):
+    """Columns added to existing tables get values for the rows already there."""
+    app = create_app(config_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO organization (id, public_id, name, created_at) "
+                    "VALUES (1, 'org-public-id-001', 'Acme', '2026-01-01 00:00:00')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO event (id, public_id, organization_id, name, starts_on, ends_on, "
+                    "timezone, venue, description, join_code, created_at, updated_at) VALUES "
+                    "(1, 'event-public-id-01', 1, 'Old Fair', '2026-05-01', '2026-05-02', 'UTC', "
+                    "'', '', 'ABCDEFGH', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(sa.text("SELECT self_registration_open FROM event")).one()
+        assert bool(row[0]) is True
+        db.engine.dispose()

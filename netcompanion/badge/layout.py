@@ -7,9 +7,11 @@ Single-badge layouts fill the page with one badge, the size of common badge-prin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
+Measure = Callable[[str], float]
 LINE_PITCH = 1.18  # line spacing, as a multiple of the font size
 
 
@@ -166,11 +168,13 @@ class Fitted:
     size: float  # points
 
 
-def fit(text: str, slot: Text, width_at_1pt) -> Fitted:
+def fit(text: str, slot: Text, width_at_1pt: Measure) -> Fitted:
     """Choose lines and a font size for ``text`` in ``slot``.
 
-    Shrink on one line down to ``min_pt``; then wrap to two lines; then cut the end with an
-    ellipsis. ``width_at_1pt(s)`` is the width in mm of ``s`` set at 1 pt.
+    Shrink on one line down to ``min_pt``; then wrap to two balanced lines, between words
+    (between characters in Chinese and Japanese); then fill the first line and cut the second
+    with an ellipsis. A first word too long for a line is broken inside rather than lost.
+    ``width_at_1pt(s)`` is the width in mm of ``s`` set at 1 pt.
     """
     text = " ".join(text.split())
     box = slot.box
@@ -219,16 +223,19 @@ def _unspaced(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
-def _longest_prefix(text: str, limit: float, width_at_1pt) -> str:
+def _longest_prefix(text: str, limit: float, width_at_1pt: Measure) -> str:
     """Return the longest run of whole words (or characters) from the start within ``limit``."""
     best = ""
     for head, _ in _splits(text):
         if width_at_1pt(head) <= limit:
             best = head
-    return best or _ellipsize(text, limit, width_at_1pt)[:-1]
+    if best:
+        return best
+    cut = _ellipsize(text, limit, width_at_1pt)
+    return cut if cut == text else cut[:-1]
 
 
-def _ellipsize(text: str, limit: float, width_at_1pt) -> str:
+def _ellipsize(text: str, limit: float, width_at_1pt: Measure) -> str:
     if width_at_1pt(text) <= limit:
         return text
     lo, hi = 0, len(text)  # binary search on the number of characters kept

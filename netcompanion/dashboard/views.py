@@ -7,10 +7,14 @@ from datetime import date
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from ..account.service import active_members
+from ..attendee.models import Attendee
 from ..event import service as events
+from ..extensions import db
 from ..scoping import current_org_id
 
 bp = Blueprint("dashboard", __name__)
@@ -55,7 +59,30 @@ def next_steps(event_list: list[events.EventAccess], team_size: int) -> list[Nex
                 _("See your team"),
             )
         )
+    registered = _attendee_counts([ev.event.id for ev in upcoming[:3] if ev.is_organizer])
     for ev in upcoming[:3]:
+        if ev.is_organizer and not registered.get(ev.event.id):
+            steps.append(
+                NextStep(
+                    _("Register attendees for %(event)s", event=ev.event.name),
+                    _("Import a CSV file, add people, or share the self-registration link."),
+                    url_for("attendee.index", event_id=ev.event.public_id),
+                    _("Attendees"),
+                )
+            )
+        elif ev.is_organizer:
+            steps.append(
+                NextStep(
+                    _("Print badges for %(event)s", event=ev.event.name),
+                    ngettext(
+                        "%(num)d attendee registered.",
+                        "%(num)d attendees registered.",
+                        registered[ev.event.id],
+                    ),
+                    url_for("printing.badges", event_id=ev.event.public_id),
+                    _("Print badges"),
+                )
+            )
         if ev.booth is not None and not ev.booth.booth_location:
             steps.append(
                 NextStep(
@@ -75,6 +102,17 @@ def next_steps(event_list: list[events.EventAccess], team_size: int) -> list[Nex
             )
         )
     return steps
+
+
+def _attendee_counts(event_ids: list[int]) -> dict[int, int]:
+    if not event_ids:
+        return {}
+    query = (
+        select(Attendee.event_id, func.count())
+        .where(Attendee.event_id.in_(event_ids))
+        .group_by(Attendee.event_id)
+    )
+    return dict(db.session.execute(query).all())
 
 
 @bp.route("/")

@@ -250,3 +250,15 @@ def test_dashboard_suggests_first_steps_to_a_new_company(client, make_company):
     assert "Create your first event" in page
     assert "Join with a code" in page
     assert "Invite your team" in page
+
+
+def test_dashboard_leads_the_organizer_to_attendees_then_badges(
+    client, make_company, make_event, make_attendee
+):
+    owner = make_company()
+    event = make_event(owner, name="Badge Conf")
+    login(client, owner)
+    assert "Register attendees for Badge Conf" in client.get("/").get_data(as_text=True)
+    make_attendee(owner, event)
+    page = client.get("/").get_data(as_text=True)
+    assert "Print badges for Badge Conf" in page and "1 attendee registered." in page
