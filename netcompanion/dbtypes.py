@@ -1,8 +1,9 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +30,19 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value: datetime | None, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def text_enum(kind: type[enum.Enum], name: str) -> Enum:
+    """Store a Python enum as its values in a short text column with a CHECK constraint.
+
+    Text, not a native PostgreSQL enum type, so adding a value is a plain migration everywhere.
+    """
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, text_enum, utcnow
 from ..extensions import db
 from ..ids import PublicIdMixin
 
@@ -33,15 +33,7 @@ class Role(enum.StrEnum):
         return self in (Role.OWNER, Role.ADMIN)
 
 
-role_type = Enum(
-    Role,
-    name="role",
-    native_enum=False,
-    create_constraint=True,
-    length=16,
-    values_callable=lambda roles: [r.value for r in roles],
-    validate_strings=True,
-)
+role_type = text_enum(Role, "role")
 
 
 class Organization(PublicIdMixin, db.Model):

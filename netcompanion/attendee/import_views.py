@@ -20,17 +20,6 @@ from .importing import start_import
 
 bp = Blueprint("attendee_import", __name__)
 
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "email": _l("Email"),
-    "company": _l("Company"),
-    "title": _l("Job title"),
-    "phone": _l("Phone"),
-    "linkedin_url": _l("LinkedIn"),
-    "website_url": _l("Website"),
-}
 UPLOAD_NAME = re.compile(r"^upload-[\w-]{16}-[\w-]{22}\.csv$")
 
 
@@ -40,13 +29,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     """Carries the CSRF token; the column choices are read from the request directly."""
-
-
-def _organizer(event_id: str) -> events.EventAccess:
-    ev = events.access(current_org_id(), event_id)
-    if not ev.is_organizer:
-        abort(403)
-    return ev
 
 
 def _upload_path(name: str):
@@ -63,7 +45,7 @@ def _upload_path(name: str):
 @bp.route("/events/<event_id>/attendees/import", methods=["GET", "POST"])
 @login_required
 def upload(event_id: str):
-    ev = _organizer(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     form = UploadForm()
     if form.validate_on_submit():
         data = form.file.data.read()
@@ -79,7 +61,7 @@ def upload(event_id: str):
                 ev=ev,
                 preview=preview,
                 upload=name,
-                fields=FIELD_LABELS,
+                fields=csvimport.FIELDS,
                 form=ConfirmImportForm(),
             )
     status = 422 if request.method == "POST" else 200
@@ -89,7 +71,7 @@ def upload(event_id: str):
 @bp.route("/events/<event_id>/attendees/import/confirm", methods=["POST"])
 @login_required
 def confirm(event_id: str):
-    ev = _organizer(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -97,7 +79,7 @@ def confirm(event_id: str):
     mapping: dict[int, str | None] = {}
     for key, value in request.form.items():
         if key.startswith("column-") and key[7:].isdigit():
-            if value and value not in FIELD_LABELS:
+            if value and value not in csvimport.FIELDS:
                 abort(400)
             mapping[int(key[7:])] = value or None
     try:
@@ -118,7 +100,7 @@ def confirm(event_id: str):
             ev=ev,
             preview=preview,
             upload=path.name,
-            fields=FIELD_LABELS,
+            fields=csvimport.FIELDS,
             form=form,
         ), 422
     return redirect(url_for("job.show", job_id=job.public_id))

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, text_enum, utcnow
 from ..event.models import Event
 from ..extensions import db
 from ..ids import PublicIdMixin
@@ -43,18 +43,6 @@ class Source(enum.StrEnum):
     SELF = "self"
 
 
-def _enum(kind, name):
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 class Attendee(PublicIdMixin, db.Model):
     """A person registered for one event, holding a badge."""
 
@@ -77,14 +65,16 @@ class Attendee(PublicIdMixin, db.Model):
     show_linkedin: Mapped[bool] = mapped_column(Boolean, default=False)
     show_website: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The attendee's own answer; None when they were registered by someone else.
-    availability: Mapped[Availability | None] = mapped_column(_enum(Availability, "availability"))
+    availability: Mapped[Availability | None] = mapped_column(
+        text_enum(Availability, "availability")
+    )
     #: "Share my contact details with exhibitors who scan my badge". Off unless they said yes.
     consent_share_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The exact wording the attendee saw when choosing, in their language.
     consent_text: Mapped[str] = mapped_column(Text, default="")
     consent_locale: Mapped[str] = mapped_column(String(16), default="")
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    source: Mapped[Source] = mapped_column(_enum(Source, "attendee_source"))
+    source: Mapped[Source] = mapped_column(text_enum(Source, "attendee_source"))
     #: Printed into the badge token; bumping it (reissue) invalidates every older badge.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
     #: SHA-256 of the secret in the attendee's private badge-page link.

@@ -25,13 +25,6 @@ bp = Blueprint("attendee", __name__)
 PAGE_SIZE = 50
 
 
-def _organizer_access(event_id: str) -> events.EventAccess:
-    ev = events.access(current_org_id(), event_id)
-    if not ev.is_organizer:
-        abort(403)
-    return ev
-
-
 def _attendee_or_404(ev, attendee_id: str):
     attendee = service.get_attendee(ev, attendee_id)
     if attendee is None:
@@ -42,7 +35,7 @@ def _attendee_or_404(ev, attendee_id: str):
 @bp.route("/events/<event_id>/attendees")
 @login_required
 def index(event_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     search = request.args.get("q", "").strip()[:100]
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = db.paginate(
@@ -63,7 +56,7 @@ def index(event_id: str):
 @bp.route("/events/<event_id>/attendees/new", methods=["GET", "POST"])
 @login_required
 def create(event_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     form = AttendeeDetailsForm()
     if form.validate_on_submit():
         try:
@@ -85,7 +78,7 @@ def create(event_id: str):
 @bp.route("/events/<event_id>/attendees/<attendee_id>", methods=["GET", "POST"])
 @login_required
 def show(event_id: str, attendee_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     attendee = _attendee_or_404(ev, attendee_id)
     form = AttendeeDetailsForm(obj=attendee)
     if form.validate_on_submit():
@@ -112,7 +105,7 @@ def show(event_id: str, attendee_id: str):
 @bp.route("/events/<event_id>/attendees/<attendee_id>/reissue", methods=["POST"])
 @login_required
 def reissue(event_id: str, attendee_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     attendee = _attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         perform(
@@ -125,7 +118,7 @@ def reissue(event_id: str, attendee_id: str):
 @bp.route("/events/<event_id>/attendees/<attendee_id>/delete", methods=["POST"])
 @login_required
 def delete(event_id: str, attendee_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     attendee = _attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         name = attendee.name
@@ -139,7 +132,7 @@ def delete(event_id: str, attendee_id: str):
 @bp.route("/events/<event_id>/attendees/<attendee_id>/send-badge", methods=["POST"])
 @login_required
 def send_badge(event_id: str, attendee_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     attendee = _attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         key = service.new_access_key(attendee)
@@ -152,7 +145,7 @@ def send_badge(event_id: str, attendee_id: str):
 @bp.route("/events/<event_id>/registration", methods=["POST"])
 @login_required
 def toggle_registration(event_id: str):
-    ev = _organizer_access(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     if ConfirmForm().validate_on_submit() and current_user.role.can_manage_events:
         ev.event.self_registration_open = not ev.event.self_registration_open
         db.session.commit()

@@ -26,13 +26,6 @@ class PrintForm(FlaskForm):
     q = StringField(_l("Only attendees matching"), validators=[Optional(), Length(max=100)])
 
 
-def _organizer(event_id: str) -> events.EventAccess:
-    ev = events.access(current_org_id(), event_id)
-    if not ev.is_organizer:
-        abort(403)
-    return ev
-
-
 def _pdf_response(write, download_name: str):
     buffer = io.BytesIO()
     write(buffer)
@@ -45,7 +38,7 @@ def _pdf_response(write, download_name: str):
 @bp.route("/events/<event_id>/badges", methods=["GET", "POST"])
 @login_required
 def badges(event_id: str):
-    ev = _organizer(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     form = PrintForm()
     if form.validate_on_submit():
         job = printing.start_badge_job(
@@ -64,7 +57,7 @@ def badges(event_id: str):
 @bp.route("/events/<event_id>/attendees/<attendee_id>/badge.pdf")
 @login_required
 def one_badge(event_id: str, attendee_id: str):
-    ev = _organizer(event_id)
+    ev = events.organizer_access(current_org_id(), event_id)
     attendee = attendees.get_attendee(ev, attendee_id)
     if attendee is None:
         abort(404)

@@ -16,9 +16,10 @@ Format (then base64url without padding)::
     12 bytes    MAC: HMAC-SHA256 over everything above, truncated to 96 bits
 
 Size: 41 bytes plus name and company, so 75 bytes (100 characters) for a 20-character name at a
-14-character company, 137 characters at most. Forging one means guessing a 96-bit MAC online,
-through rate-limited endpoints; the public ids inside are random 96-bit values, so tokens cannot
-be enumerated either.
+14-character company; 137 bytes (183 characters) at most. With a 30-character base URL the QR is
+version 8 at level M (49 modules a side) in the common case, version 10 at the very most.
+Forging one means guessing a 96-bit MAC online, through rate-limited endpoints; the public ids
+inside are random 96-bit values, so tokens cannot be enumerated either.
 
 Keys: the signing key is derived (HMAC-SHA256, label ``netcompanion badge token``) from
 ``SECRET_KEY``; keys derived from ``SECRET_KEY_FALLBACKS`` still verify, so rotating the secret

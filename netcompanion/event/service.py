@@ -72,6 +72,14 @@ def access(org_id: int, public_id: str) -> EventAccess:
     return EventAccess(event, booth, event.organization_id == org_id)
 
 
+def organizer_access(org_id: int, public_id: str) -> EventAccess:
+    """Like ``access``, for pages only the organizer may open: others who see the event get 403."""
+    ev = access(org_id, public_id)
+    if not ev.is_organizer:
+        abort(403)
+    return ev
+
+
 def list_for(org_id: int) -> list[EventAccess]:
     """Every event the company sees, upcoming first, then past ones newest first."""
     events = list(db.session.scalars(visible_events(org_id)))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..dbtypes import UTCDateTime, utcnow
+from ..dbtypes import UTCDateTime, text_enum, utcnow
 from ..extensions import db
 from ..ids import PublicIdMixin
 
@@ -26,18 +26,7 @@ class Job(PublicIdMixin, db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     #: What the job does, e.g. "badges" or "attendee-import".
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[Status] = mapped_column(
-        Enum(
-            Status,
-            name="job_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda members: [m.value for m in members],
-            validate_strings=True,
-        ),
-        default=Status.QUEUED,
-    )
+    status: Mapped[Status] = mapped_column(text_enum(Status, "job_status"), default=Status.QUEUED)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     #: A sentence for people: why it failed, or what it produced.
