@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from netcompanion import create_app
 from netcompanion.account import service as accounts
@@ -231,3 +232,18 @@ def make_attendee(app):
         return attendee
 
     return build
+
+
+def finished_job(job_public_id: str):
+    """Wait (bounded) for a background job to finish, and return it."""
+    import time
+
+    from netcompanion.job.models import Job, Status
+
+    for _ in range(1200):
+        db.session.expire_all()
+        job = db.session.scalars(select(Job).where(Job.public_id == job_public_id)).one()
+        if job.status in (Status.DONE, Status.FAILED):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_public_id} did not finish")

@@ -29,9 +29,10 @@ def _password_field(label):
     )
 
 
-def _email_field():
+def email_field(label=None):
+    """A required email address, trimmed of the spaces phone keyboards add."""
     return EmailField(
-        _l("Work email"),
+        label or _l("Work email"),
         validators=[
             DataRequired(),
             Email(message=_l("Enter a valid email address.")),
@@ -57,7 +58,7 @@ class SignupForm(FlaskForm):
         filters=[strip],
         render_kw={"autocomplete": "name"},
     )
-    email = _email_field()
+    email = email_field()
     company = StringField(
         _l("Company or team name"),
         validators=[DataRequired(), Length(max=120)],
@@ -68,7 +69,7 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -91,7 +92,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
     role = SelectField(_l("Role"), choices=role_choices, default=Role.RECRUITER.value)
 
 

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TelField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, RadioField, StringField, TelField, URLField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..account.forms import strip
+from ..account.forms import email_field, strip
 from .models import Availability
 
 
@@ -40,16 +40,7 @@ class AttendeeDetailsForm(FlaskForm):
         filters=[strip],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            DataRequired(),
-            Email(message=_l("Enter a valid email address.")),
-            Length(max=254),
-        ],
-        filters=[strip],
-        render_kw={"autocomplete": "email", "inputmode": "email"},
-    )
+    email = email_field(_l("Email"))
     company = StringField(
         _l("Company"),
         validators=[Optional(), Length(max=200)],

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 from sqlalchemy import func, select
 
 from netcompanion.attendee.models import Attendee, Source
 from netcompanion.extensions import db
-from netcompanion.job.models import Job, Status
-from tests.conftest import login
+from netcompanion.job.models import Status
+from tests.conftest import finished_job, login
 
 UPLOAD = re.compile(r'name="upload" value="([^"]+)"')
 
@@ -42,17 +41,6 @@ def confirm(client, event, page, mapping: dict[int, str] | None = None):
     return client.submit(f"/events/{event.public_id}/attendees/import/confirm", form)
 
 
-def finished(job_public_id: str) -> Job:
-    """Wait for the background job (bounded) and return it."""
-    for _ in range(600):
-        db.session.expire_all()
-        job = db.session.scalars(select(Job).where(Job.public_id == job_public_id)).one()
-        if job.status in (Status.DONE, Status.FAILED):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the import job did not finish")
-
-
 def job_id(response) -> str:
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -75,7 +63,7 @@ def test_import_adds_valid_rows_and_reports_bad_ones(client, make_company, make_
     assert b"4 rows found" in page.data
     response = confirm(client, event, page)
     assert response.status_code == 302
-    job = finished(job_id(response))
+    job = finished_job(job_id(response))
     assert job.status is Status.DONE, job.message
     assert job.result["created"] == 2
     assert {(e["row"], e["field"]) for e in job.result["errors"]} == {(4, "name"), (5, "email")}
@@ -89,9 +77,9 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(client, make_c
     owner = make_company()
     event = make_event(owner)
     login(client, owner)
-    finished(job_id(confirm(client, event, upload(client, event, GOOD))))
+    finished_job(job_id(confirm(client, event, upload(client, event, GOOD))))
     changed = GOOD.replace(b"Bo Chen,bo@example.com,Globex", b"Bo Chen,BO@example.com,Hooli")
-    job = finished(job_id(confirm(client, event, upload(client, event, changed))))
+    job = finished_job(job_id(confirm(client, event, upload(client, event, changed))))
     assert (job.result["created"], job.result["updated"], job.result["unchanged"]) == (0, 1, 1)
     assert count() == 2
     bo = db.session.scalars(select(Attendee).where(Attendee.email == "bo@example.com")).one()
@@ -109,7 +97,7 @@ def test_unknown_headers_are_mapped_by_the_organizer(client, make_company, make_
     unmapped = confirm(client, event, page, {0: "name", 1: ""})
     assert unmapped.status_code == 422
     assert b"Choose which column holds the email address." in unmapped.data
-    job = finished(job_id(confirm(client, event, page, {0: "name", 1: "email"})))
+    job = finished_job(job_id(confirm(client, event, page, {0: "name", 1: "email"})))
     assert job.result["created"] == 1
     assert db.session.scalars(select(Attendee.name)).one() == "Luz Díaz"
 
@@ -148,6 +136,6 @@ def test_ten_thousand_rows_import(client, make_company, make_event):
         f"Person {i},person{i}@example.com,Company {i % 97}" for i in range(10_000)
     ]
     page = upload(client, event, "\n".join(rows).encode())
-    job = finished(job_id(confirm(client, event, page)))
+    job = finished_job(job_id(confirm(client, event, page)))
     assert job.status is Status.DONE and job.result["created"] == 10_000
     assert count() == 10_000
