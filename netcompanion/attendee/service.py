@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -63,8 +64,13 @@ def attendees_query(ev: EventAccess, search: str = ""):
     return query.order_by(func.lower(Attendee.name), Attendee.id)
 
 
-def get_attendee(ev: EventAccess, public_id: str) -> Attendee | None:
-    return db.session.scalars(attendees_query(ev).where(Attendee.public_id == public_id)).first()
+def attendee_or_404(ev: EventAccess, public_id: str) -> Attendee:
+    attendee = db.session.scalars(
+        attendees_query(ev).where(Attendee.public_id == public_id)
+    ).first()
+    if attendee is None:
+        abort(404)
+    return attendee
 
 
 def count(ev: EventAccess) -> int:

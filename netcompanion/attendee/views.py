@@ -25,13 +25,6 @@ bp = Blueprint("attendee", __name__)
 PAGE_SIZE = 50
 
 
-def _attendee_or_404(ev, attendee_id: str):
-    attendee = service.get_attendee(ev, attendee_id)
-    if attendee is None:
-        abort(404)
-    return attendee
-
-
 @bp.route("/events/<event_id>/attendees")
 @login_required
 def index(event_id: str):
@@ -79,7 +72,7 @@ def create(event_id: str):
 @login_required
 def show(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    attendee = _attendee_or_404(ev, attendee_id)
+    attendee = service.attendee_or_404(ev, attendee_id)
     form = AttendeeDetailsForm(obj=attendee)
     if form.validate_on_submit():
         try:
@@ -106,7 +99,7 @@ def show(event_id: str, attendee_id: str):
 @login_required
 def reissue(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    attendee = _attendee_or_404(ev, attendee_id)
+    attendee = service.attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         perform(
             lambda: service.reissue_badge(current_user, ev, attendee),
@@ -119,7 +112,7 @@ def reissue(event_id: str, attendee_id: str):
 @login_required
 def delete(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    attendee = _attendee_or_404(ev, attendee_id)
+    attendee = service.attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         name = attendee.name
         perform(
@@ -133,7 +126,7 @@ def delete(event_id: str, attendee_id: str):
 @login_required
 def send_badge(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    attendee = _attendee_or_404(ev, attendee_id)
+    attendee = service.attendee_or_404(ev, attendee_id)
     if ConfirmForm().validate_on_submit():
         key = service.new_access_key(attendee)
         db.session.commit()

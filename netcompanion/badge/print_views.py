@@ -58,9 +58,7 @@ def badges(event_id: str):
 @login_required
 def one_badge(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    attendee = attendees.get_attendee(ev, attendee_id)
-    if attendee is None:
-        abort(404)
+    attendee = attendees.attendee_or_404(ev, attendee_id)
     layout = request.args.get("layout", "badge-54x90mm")
     if layout not in pdf.LAYOUTS:
         abort(400)

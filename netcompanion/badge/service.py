@@ -32,21 +32,7 @@ def badge_url(attendee: Attendee) -> str:
 
 def resolve_badge(token: str) -> Attendee | None:
     """The attendee a genuine, current badge token names; None for anything else."""
-    try:
-        claims = tokens.decode(token, tokens.Kind.BADGE)
-    except tokens.InvalidToken:
-        return None
-    attendee = db.session.scalars(
-        select(Attendee)
-        .join(Event, Event.id == Attendee.event_id)
-        .where(
-            Attendee.public_id == claims.subject_public_id,
-            Event.public_id == claims.event_public_id,
-        )
-    ).first()
-    if attendee is None or attendee.badge_version != claims.version:
-        return None
-    return attendee
+    return _resolve(token, tokens.Kind.BADGE, Attendee, "badge_version")
 
 
 def booth_token(booth: Exhibitor) -> str:
@@ -68,18 +54,24 @@ def booth_url(booth: Exhibitor) -> str:
 
 
 def resolve_booth(token: str) -> Exhibitor | None:
+    """The booth a genuine, current poster token names; None for anything else."""
+    return _resolve(token, tokens.Kind.BOOTH, Exhibitor, "poster_version")
+
+
+def _resolve(token: str, kind: tokens.Kind, model, version_field: str):
+    """Look up the subject of a token; an unknown subject or an older version is no match."""
     try:
-        claims = tokens.decode(token, tokens.Kind.BOOTH)
+        claims = tokens.decode(token, kind)
     except tokens.InvalidToken:
         return None
-    booth = db.session.scalars(
-        select(Exhibitor)
-        .join(Event, Event.id == Exhibitor.event_id)
+    subject = db.session.scalars(
+        select(model)
+        .join(Event, Event.id == model.event_id)
         .where(
-            Exhibitor.public_id == claims.subject_public_id,
+            model.public_id == claims.subject_public_id,
             Event.public_id == claims.event_public_id,
         )
     ).first()
-    if booth is None or booth.poster_version != claims.version:
+    if subject is None or getattr(subject, version_field) != claims.version:
         return None
-    return booth
+    return subject
