@@ -33,10 +33,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import cli, errors, i18n, security
+    from . import cli, errors, i18n, security, sqlite
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        sqlite.configure(db.engine)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -52,20 +54,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .attendee.views import bp as attendee_bp
     from .badge.print_views import bp as printing_bp
     from .badge.views import bp as badge_bp
+    from .capture.api import bp as capture_api_bp
+    from .capture.booth_views import bp as booth_bp
+    from .capture.question_views import bp as questions_bp
+    from .capture.scanner import bp as scanner_bp
+    from .capture.views import bp as capture_bp
     from .dashboard.views import bp as dashboard_bp
     from .event.views import bp as event_bp
     from .health import bp as health_bp
     from .job.views import bp as job_bp
+    from .pwa import bp as pwa_bp
 
     app.register_blueprint(account_bp)
     app.register_blueprint(attendee_bp)
     app.register_blueprint(attendee_import_bp)
     app.register_blueprint(badge_bp)
+    app.register_blueprint(capture_bp)
+    app.register_blueprint(capture_api_bp)
+    app.register_blueprint(booth_bp)
+    app.register_blueprint(questions_bp)
+    app.register_blueprint(scanner_bp)
     app.register_blueprint(printing_bp)
     app.register_blueprint(job_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(event_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(pwa_bp)
 
     errors.register(app)
     security.register(app)

@@ -36,6 +36,10 @@ class Defaults:
     #: None means: secure in production, plain in development (http://127.0.0.1 has no TLS).
     SESSION_COOKIE_SECURE: bool | None = None
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    #: Send the session cookie only when the session changed. Refreshing it on every answer
+    #: lets a slow request that started earlier (the service worker fetching files, say) put
+    #: back the cookie as it was: undoing a sign-out or a language switch made meanwhile.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = (
         None  # tied to the session instead: a phone left open all day still submits
     )
@@ -51,6 +55,8 @@ class Defaults:
     JOIN_RATE_LIMIT = "20 per hour"
     #: Generous: at the door, a whole hall registers from one venue Wi-Fi address.
     REGISTRATION_RATE_LIMIT = "20 per minute;300 per hour"
+    #: Details left on a booth's page, per address; as generous, for the same reason.
+    BOOTH_FORM_RATE_LIMIT = "20 per minute;300 per hour"
     BADGE_RATE_LIMIT = "120 per minute"
 
     INVITATION_TTL = timedelta(days=7)

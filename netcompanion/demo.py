@@ -13,6 +13,17 @@ from sqlalchemy import select
 from .account.models import Organization, Role, User
 from .account.passwords import hash_password
 from .attendee.models import Attendee, Availability, Source
+from .capture.models import (
+    Capture,
+    CaptureSource,
+    CaptureTag,
+    Contact,
+    EventQuestion,
+    Note,
+    QuestionKind,
+    Rating,
+)
+from .dbtypes import utcnow
 from .event.models import Event, Exhibitor
 from .event.service import new_join_code
 from .extensions import db
@@ -51,6 +62,22 @@ ATTENDEES = [
     ("김민준", "minjun.kim@example.com", "Seoul Fintech", "Security engineer", "3_months"),
     ("ليلى حداد", "layla.haddad@example.com", "Cedar Analytics", "Data scientist", "now"),
 ]
+
+#: The organizer's interest chips and questions on every exhibitor's capture sheet.
+INTERESTS = ["Backend", "Data", "ML / AI", "Mobile", "Security", "Leadership", "Remote"]
+QUESTIONS = [
+    (QuestionKind.SINGLE, "Seniority", ["Junior", "Mid", "Senior", "Lead"]),
+    (QuestionKind.MULTIPLE, "Would relocate to", ["Berlin", "Munich", "Remote only"]),
+    (QuestionKind.TEXT, "Salary expectation", []),
+]
+#: What Acme's recruiters captured already: (attendee email, rating, interests, note).
+CAPTURES = [
+    ("jonas.weber@example.com", Rating.HOT, ["Backend", "Leadership"],
+     "Leads a team of 5 on payments. Curious about our platform team; wants remote Fridays."),
+    ("lucia.fernandez@example.com", Rating.WARM, ["Data"],
+     "Built their streaming pipeline (Kafka, Flink). Open in spring after her bonus."),
+    ("minjun.kim@example.com", Rating.COLD, ["Security"], "Happy where he is; keep in touch."),
+]  # fmt: skip
 
 BOOTHS = {
     "Acme Talent": "Hall 2, stand B14",
@@ -118,7 +145,9 @@ def load_demo() -> list[DemoLogin]:
                 )
             )
     _add_attendees(event)
+    _add_capture_sheet(event)
     db.session.flush()
+    _add_captures(event, orgs["Acme Talent"])
     return LOGINS
 
 
@@ -138,3 +167,63 @@ def _add_attendees(event: Event) -> None:
                     source=Source.ORGANIZER,
                 )
             )
+
+
+def _add_capture_sheet(event: Event) -> None:
+    if not event.interest_tags:
+        event.interest_tags = INTERESTS
+    if db.session.scalars(select(EventQuestion).where(EventQuestion.event_id == event.id)).first():
+        return
+    for position, (kind, prompt, options) in enumerate(QUESTIONS):
+        db.session.add(
+            EventQuestion(
+                organization_id=event.organization_id,
+                event_id=event.id,
+                position=position,
+                kind=kind,
+                prompt=prompt,
+                options=options,
+            )
+        )
+
+
+def _add_captures(event: Event, org: Organization) -> None:
+    """A few conversations Acme's recruiter already captured, so the capture list is not empty."""
+    if db.session.scalars(select(Capture).where(Capture.organization_id == org.id)).first():
+        return
+    recruiter = db.session.scalars(
+        select(User).where(User.email == "recruiter@acme-talent.example.com")
+    ).one()
+    attendees = {
+        a.email: a
+        for a in db.session.scalars(select(Attendee).where(Attendee.event_id == event.id))
+    }
+    when = utcnow()
+    for email, rating, interests, note in CAPTURES:
+        attendee = attendees[email]
+        contact = Contact(
+            organization_id=org.id,
+            name=attendee.name,
+            company=attendee.company,
+            title=attendee.title,
+        )
+        capture = Capture(
+            organization_id=org.id,
+            event=event,
+            contact=contact,
+            attendee=attendee,
+            source=CaptureSource.BADGE,
+            name=attendee.name,
+            company=attendee.company,
+            title=attendee.title,
+            rating=rating,
+            availability=attendee.availability,
+            answers={},
+            captured_by_id=recruiter.id,
+            captured_at=when,
+        )
+        capture.tags = [CaptureTag(name=tag, key=tag.casefold()) for tag in interests]
+        capture.notes = [
+            Note(organization_id=org.id, author_id=recruiter.id, body=note, written_at=when)
+        ]
+        db.session.add(capture)

@@ -46,10 +46,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str | None = None, fields: dict | None = None):
+def error_response(
+    status: int, message: str | None = None, fields: dict | None = None, code: str | None = None
+):
     message = message or _messages().get(status, _("Something went wrong."))
     if wants_json():
-        body = {"error": {"code": CODES.get(status, "error"), "message": message}}
+        body = {"error": {"code": code or CODES.get(status, "error"), "message": message}}
         if fields:
             body["error"]["fields"] = fields
         return jsonify(body), status
@@ -60,7 +62,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return error_response(
-            400, _("This form expired or was sent from elsewhere. Reload the page and try again.")
+            400,
+            _("This form expired or was sent from elsewhere. Reload the page and try again."),
+            code="csrf_failed",  # the scanner fetches a fresh token and retries
         )
 
     @app.errorhandler(HTTPException)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale
 
 from .extensions import babel
 from .redirects import safe_next
@@ -32,12 +37,17 @@ def switch():
     return redirect(safe_next(url_for("dashboard.index")))
 
 
+def localtime(instant: datetime, zone: str) -> str:
+    """An instant as a date and time at the event, in the reader's language."""
+    return format_datetime(instant, "medium", tzinfo=ZoneInfo(zone), locale=get_locale())
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
 
+    app.add_template_filter(localtime)
+
     @app.context_processor
     def languages():
-        from flask_babel import get_locale
-
         return {"languages": current_app.config["LANGUAGES"], "current_locale": str(get_locale())}

@@ -10,7 +10,7 @@ from flask import Flask, Response
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",  # the scanner's QR decoder is WebAssembly
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self'",

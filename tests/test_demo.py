@@ -2,6 +2,7 @@ from sqlalchemy import func, select
 
 from netcompanion.account.models import Organization, User
 from netcompanion.attendee.models import Attendee
+from netcompanion.capture.models import Capture, EventQuestion, Note
 from netcompanion.demo import DEMO_EVENT, DEMO_PASSWORD
 from netcompanion.event.models import Event, Exhibitor
 from netcompanion.extensions import db
@@ -10,7 +11,7 @@ from netcompanion.extensions import db
 def counts():
     return [
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Organization, User, Event, Exhibitor, Attendee)
+        for model in (Organization, User, Event, Exhibitor, Attendee, EventQuestion, Capture, Note)
     ]
 
 
@@ -20,7 +21,7 @@ def test_demo_loads_once_and_prints_logins(runner):
     assert "recruiter@acme-talent.example.com" in first.output
     assert DEMO_PASSWORD in first.output
     after_first = counts()
-    assert after_first == [3, 4, 1, 3, 8]
+    assert after_first == [3, 4, 1, 3, 8, 3, 3, 3]
 
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
@@ -44,3 +45,15 @@ def test_demo_exhibitor_sees_its_booth_only(runner, client):
     page = client.get(f"/events/{event.public_id}").get_data(as_text=True)
     assert "Hall 2, stand B20" in page
     assert "Globex" not in page
+
+
+def test_demo_recruiter_finds_captures_and_a_working_scanner(runner, client):
+    runner.invoke(args=["demo"])
+    client.submit(
+        "/login", {"email": "recruiter@acme-talent.example.com", "password": DEMO_PASSWORD}
+    )
+    event = db.session.scalars(select(Event).where(Event.name == DEMO_EVENT)).one()
+    captures = client.get(f"/events/{event.public_id}/captures").get_data(as_text=True)
+    assert "Jonas Weber" in captures and "Lucía Fernández" in captures
+    scanner = client.get("/scan", follow_redirects=True).get_data(as_text=True)
+    assert "Salary expectation" in scanner and "Leadership" in scanner

@@ -15,6 +15,15 @@ from sqlalchemy import select
 
 from netcompanion.account import service as accounts
 from netcompanion.account.models import Role
+from netcompanion.badge.service import badge_token
+from netcompanion.capture.models import (
+    Capture,
+    CaptureSource,
+    Contact,
+    EventQuestion,
+    QuestionKind,
+)
+from netcompanion.dbtypes import utcnow
 from netcompanion.extensions import db
 from netcompanion.job.models import Job
 from tests.conftest import login
@@ -28,17 +37,31 @@ PUBLIC = {
     "badge.vcard": "the public card as a vCard, behind the same signed token",
     "badge.badge_qr": "the QR image of a signed badge token",
     "badge.mine": "the path is the attendee's secret key to their own badge page",
-    "badge.booth": "the path is a signed booth-poster token",
+    "booth.form": "the path is a signed booth-poster token: its page is public by design",
+    "booth.share": "the booth-poster token again; the attendee's own secret key is in the form",
+    "booth.contact_card": "the booth's public contact card, behind the same signed token",
+}
+
+#: Routes that may also refuse another company's object with this status, and why that is safe.
+ALSO_REFUSED = {
+    "capture_api.badge_lookup": (
+        422,
+        "a badge token is printed for all to see; another event's badge is refused as "
+        "wrong_event, which tells no more than the badge itself",
+    ),
 }
 
 #: URL arguments the sweep knows how to fill with an object of either company.
 SUBJECT_NAMES = {
+    "token",
     "event_id",
     "exhibitor_id",
     "member_id",
     "invitation_id",
     "attendee_id",
     "job_id",
+    "question_id",
+    "capture_id",
 }
 
 #: Text only company B's data contains: it must never reach company A.
@@ -50,6 +73,8 @@ B_SECRETS = (
     "Zeta Attendee 0b9d",
     "zeta-attendee@example.com",
     "Zeta-Job-77c1",
+    "Zeta-Question-3e5f",
+    "Zeta Capture 5a6b",
 )
 
 #: Form values a request might carry, so handlers get as far as their access checks.
@@ -65,6 +90,11 @@ FORM = {
     "venue": "x",
     "description": "x",
     "code": "",
+    "prompt": "Hijacked?",
+    "kind": "text",
+    "options": "",
+    "tags": "Hijacked",
+    "direction": "up",
 }
 
 
@@ -102,6 +132,10 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
         message="Zeta-Job-77c1",
     )
     db.session.add_all([job_a, job_b])
+    question_a = _question(owner_a.organization_id, event_a, "Alpha question?")
+    question_b = _question(owner_b.organization_id, event_b, "Zeta-Question-3e5f")
+    capture_a = _capture(owner_a.organization_id, event_a, "Alpha Capture")
+    capture_b = _capture(owner_b.organization_id, event_b, "Zeta Capture 5a6b")
     db.session.flush()
 
     subjects = World(
@@ -112,6 +146,9 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "invitation_id": invitation_a.public_id,
             "attendee_id": attendee_a.public_id,
             "job_id": job_a.public_id,
+            "question_id": question_a.public_id,
+            "capture_id": capture_a.public_id,
+            "token": badge_token(attendee_a),
         },
         b={
             "event_id": event_b.public_id,
@@ -120,10 +157,34 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "invitation_id": invitation_b.public_id,
             "attendee_id": attendee_b.public_id,
             "job_id": job_b.public_id,
+            "question_id": question_b.public_id,
+            "capture_id": capture_b.public_id,
+            "token": badge_token(attendee_b),
         },
     )
     db.session.commit()
     return subjects, owner_a, owner_b.organization_id
+
+
+def _question(org_id: int, event, prompt: str) -> EventQuestion:
+    question = EventQuestion(
+        organization_id=org_id, event_id=event.id, kind=QuestionKind.TEXT, prompt=prompt
+    )
+    db.session.add(question)
+    return question
+
+
+def _capture(org_id: int, event, name: str) -> Capture:
+    capture = Capture(
+        organization_id=org_id,
+        event=event,
+        contact=Contact(organization_id=org_id, name=name),
+        source=CaptureSource.WALK_IN,
+        name=name,
+        captured_at=utcnow(),
+    )
+    db.session.add(capture)
+    return capture
 
 
 def snapshot_of_b(b_org_id: int) -> list:
@@ -185,9 +246,8 @@ def test_company_never_reaches_another_companys_objects(app, client, world):
                 body = response.get_data().decode("utf-8", "replace")
                 of_b = [arg for arg, who in zip(args, owners, strict=True) if who == "b"]
                 where = f"{method} {url} ({rule.endpoint}, B's: {of_b})"
-                assert response.status_code in (403, 404), (
-                    f"{where} answered {response.status_code}"
-                )
+                refused = {403, 404, ALSO_REFUSED.get(rule.endpoint, (404,))[0]}
+                assert response.status_code in refused, f"{where} answered {response.status_code}"
                 for secret in B_SECRETS:
                     assert secret not in body, f"{where} leaked {secret!r}"
                 checked += 1

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from .models import Role
 from .passwords import MAX_LENGTH, MIN_LENGTH
@@ -29,12 +29,12 @@ def _password_field(label):
     )
 
 
-def email_field(label=None):
-    """A required email address, trimmed of the spaces phone keyboards add."""
+def email_field(label=None, required: bool = True):
+    """An email address, trimmed of the spaces phone keyboards add."""
     return EmailField(
         label or _l("Work email"),
         validators=[
-            DataRequired(),
+            DataRequired() if required else Optional(),
             Email(message=_l("Enter a valid email address.")),
             Length(max=254),
         ],

@@ -14,7 +14,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..ids import new_public_id
 from .csvimport import ParsedRow
-from .models import Attendee, Source
+from .models import Attendee, Source, new_badge_code
 
 FIELDS = ("name", "email", "company", "title", "phone", "linkedin_url", "website_url")
 CHUNK = 1000
@@ -52,6 +52,7 @@ def apply_rows(
                     "event_id": event_id,
                     "source": Source.IMPORT,
                     "badge_version": 1,
+                    "badge_code": new_badge_code(),
                     "show_linkedin": False,
                     "show_website": False,
                     "consent_share_contact": False,

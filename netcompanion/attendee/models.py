@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, text_enum, utcnow
@@ -37,6 +38,20 @@ class Availability(enum.StrEnum):
         )
 
 
+#: Unambiguous when read off a badge: no 0/O, 1/I/L, U.
+BADGE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
+
+def new_badge_code() -> str:
+    """Eight characters (30^8 ≈ 6.6e11): unique per event, typed by hand when a camera fails."""
+    return "".join(secrets.choice(BADGE_CODE_ALPHABET) for _ in range(8))
+
+
+def format_badge_code(code: str) -> str:
+    """``XXXX-XXXX``: two short groups are easier to read off a badge and type than eight."""
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
 class Source(enum.StrEnum):
     ORGANIZER = "organizer"
     IMPORT = "import"
@@ -46,7 +61,10 @@ class Source(enum.StrEnum):
 class Attendee(PublicIdMixin, db.Model):
     """A person registered for one event, holding a badge."""
 
-    __table_args__ = (UniqueConstraint("event_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        Index("ix_attendee_event_id_badge_code", "event_id", "badge_code", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The organizer: registration data belongs to the company that runs the event.
@@ -77,9 +95,15 @@ class Attendee(PublicIdMixin, db.Model):
     source: Mapped[Source] = mapped_column(text_enum(Source, "attendee_source"))
     #: Printed into the badge token; bumping it (reissue) invalidates every older badge.
     badge_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: Printed under the QR for typing when a camera fails; replaced on reissue like the token.
+    badge_code: Mapped[str] = mapped_column(String(12), default=new_badge_code)
     #: SHA-256 of the secret in the attendee's private badge-page link.
     access_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship()
+
+    @property
+    def formatted_badge_code(self) -> str:
+        return format_badge_code(self.badge_code)

@@ -23,7 +23,7 @@ from ..event.service import EventAccess
 from ..exceptions import Rejected
 from ..extensions import db
 from ..scoping import scoped
-from .models import Attendee, Availability, Source
+from .models import Attendee, Availability, Source, new_badge_code
 
 #: Fields an organizer or an attendee fills in.
 DETAIL_FIELDS = ("name", "email", "company", "title", "phone", "linkedin_url", "website_url")
@@ -119,6 +119,7 @@ def reissue_badge(actor: User, ev: EventAccess, attendee: Attendee) -> None:
     """Void every printed or shown copy of the badge: the next one carries a new version."""
     require_organizer(ev)
     attendee.badge_version += 1
+    attendee.badge_code = new_badge_code()
     db.session.flush()
 
 

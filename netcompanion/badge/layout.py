@@ -35,11 +35,17 @@ class Text:
     min_pt: float
     lines: int = 1
     bold: bool = False
+    #: "center" or "right" (set flush against what is to its right, such as the QR code).
+    align: str = "center"
 
 
 @dataclass(frozen=True)
 class Design:
-    """One badge: its size and slots; ``qr`` is the square code including its quiet zone."""
+    """One badge: its size and slots; ``qr`` is the square code including its quiet zone.
+
+    ``code`` is the badge code that recruiters type when a camera fails: small, next to or
+    under the QR code and never inside its quiet zone.
+    """
 
     width: float
     height: float
@@ -48,6 +54,7 @@ class Design:
     company: Text
     title: Text
     qr: Box
+    code: Text
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Layout:
 
 # 90 × 55 mm, landscape: the name across the top, the code bottom right. The code's quiet
 # zone (4 modules, about 2.4 mm) doubles as its margin, so it sits 1.5 mm from the edges.
+# The badge code sits to the left of the QR's quiet zone, level with its last rows.
 CARD = Design(
     width=90,
     height=55,
@@ -103,6 +111,7 @@ CARD = Design(
     company=Text(Box(4, 22, 49, 10), 13, 8, lines=2, bold=True),
     title=Text(Box(4, 33, 49, 9), 10, 7, lines=2),
     qr=Box(54.5, 19.5, 34, 34),
+    code=Text(Box(4, 47.5, 49, 4), 8, 6, align="right"),
 )
 
 # 4 × 3 in (101.6 × 76.2 mm), landscape: the same arrangement, larger.
@@ -114,17 +123,20 @@ CARD_4X3 = Design(
     company=Text(Box(5, 35, 52, 14), 16, 9, lines=2, bold=True),
     title=Text(Box(5, 50, 52, 12), 12, 8, lines=2),
     qr=Box(59.6, 34.2, 40, 40),
+    code=Text(Box(5, 67, 53, 5), 8, 6, align="right"),
 )
 
-# 54 × 90 mm, portrait: text on top, the code centred at the bottom.
+# 54 × 90 mm, portrait: text on top, the code centred at the bottom, the badge code under it
+# (the code is 41 mm wide, 0.7 mm a module, to leave it a line).
 PORTRAIT = Design(
     width=54,
     height=90,
     event=Text(Box(4, 4, 46, 4), 7, 5),
     name=Text(Box(4, 9, 46, 20), 26, 13, lines=2, bold=True),
     company=Text(Box(4, 30, 46, 8), 12, 7, lines=2, bold=True),
-    title=Text(Box(4, 38.5, 46, 6), 9, 6),
-    qr=Box(5, 44.5, 44, 44),
+    title=Text(Box(4, 38.5, 46, 5.5), 9, 6),
+    qr=Box(6.5, 44, 41, 41),
+    code=Text(Box(4, 85, 46, 3.5), 8, 6),
 )
 
 A4 = (210.0, 297.0)

@@ -77,6 +77,8 @@ class BadgeFace:
     title: str
     url: str  # what the QR code encodes
     event_name: str
+    #: The badge code as printed (``XXXX-XXXX``), for typing when a camera fails.
+    code: str = ""
 
 
 def write_badges(
@@ -151,11 +153,13 @@ def _write_part(
     progress: Callable[[int], None] | None,
 ) -> int:
     design = spec.design
-    slots = (design.name, design.company, design.title, design.event)
+    slots = (design.name, design.company, design.title, design.event, design.code)
     texts = {
         (text, slot.bold)
         for f in faces
-        for text, slot in zip((f.name, f.company, f.title, f.event_name), slots, strict=True)
+        for text, slot in zip(
+            (f.name, f.company, f.title, f.event_name, f.code), slots, strict=True
+        )
     }
     doc = _Document(spec.page, texts)
     for start in range(0, len(faces), spec.per_page):
@@ -177,6 +181,8 @@ def _badge(doc: _Document, design: Design, face: BadgeFace, x: float, y: float) 
     doc.text(face.company, design.company, x, y)
     doc.text(face.title, design.title, x, y)
     doc.qr(face.url, design.qr.moved(x, y))
+    if face.code:
+        doc.text(face.code, design.code, x, y)
 
 
 def _save(pdf: FPDF, target: Path | BinaryIO) -> None:
@@ -241,7 +247,7 @@ class _Document:
         self._widths: dict[tuple[str, str], float] = {}
 
     def text(self, text: str, slot: Text, dx: float, dy: float) -> None:
-        """Set ``text`` centred in ``slot``, shrunk or wrapped to fit."""
+        """Set ``text`` in ``slot`` (centred, or flush right), shrunk or wrapped to fit."""
         text = unicodedata.normalize("NFC", text)
         style = "B" if slot.bold else ""
         fitted = fit(text, slot, lambda s: self._width(s, style))
@@ -255,13 +261,15 @@ class _Document:
             family = _plain_family(line, style)
             if family:
                 self.pdf.set_font(family, _style(family, style), fitted.size)
+                left = box.x + (box.w - width) / (1 if slot.align == "right" else 2)
                 # fpdf2's cell() puts the baseline at half the height plus 0.3 em; match it.
-                self.pdf.text(box.x + (box.w - width) / 2, line_top + pitch / 2 + 0.3 * size, line)
+                self.pdf.text(left, line_top + pitch / 2 + 0.3 * size, line)
             else:
                 self.pdf.set_font("noto", style, fitted.size)
                 self.pdf.set_text_shaping(True)
                 self.pdf.set_xy(box.x, line_top)
-                self.pdf.cell(box.w, pitch, line, align=Align.C)
+                align = Align.R if slot.align == "right" else Align.C
+                self.pdf.cell(box.w, pitch, line, align=align)
                 self.pdf.set_text_shaping(False)
 
     def qr(self, url: str, box: Box) -> None:

@@ -36,6 +36,7 @@ def face(attendee: Attendee) -> pdf.BadgeFace:
         title=attendee.title,
         url=badge_url(attendee),
         event_name=attendee.event.name,
+        code=attendee.formatted_badge_code,
     )
 
 

@@ -1,4 +1,6 @@
-"""What a badge or booth QR opens, the attendee's own badge page, and QR images.
+"""What a badge QR opens, the attendee's own badge page, and QR images.
+
+A booth poster's QR opens ``capture/booth_views.py``.
 
 These pages are public: the token in the URL is the credential. A forged, damaged or revoked
 token gets the same 404 page as one that never existed, so nothing about other attendees leaks.
@@ -33,7 +35,7 @@ from ..dbtypes import utcnow
 from ..event.models import Exhibitor
 from ..extensions import db, limiter
 from . import qr
-from .service import badge_token, badge_url, resolve_badge, resolve_booth
+from .service import badge_token, badge_url, resolve_badge
 from .vcard import public_card
 
 bp = Blueprint("badge", __name__)
@@ -159,15 +161,3 @@ def mine_service_worker():
     response = send_from_directory(current_app.static_folder, "badge/sw.js")
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-# Booth posters -------------------------------------------------------------------------------
-
-
-@bp.route("/j/<token>")
-@limiter.limit(_badge_limit)
-def booth(token: str):
-    booth = resolve_booth(token)
-    if booth is None:
-        return render_template("badge/invalid.html", booth=True), 404
-    return render_template("badge/booth.html", booth=booth)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..account.models import Organization
@@ -30,6 +30,8 @@ class Event(PublicIdMixin, db.Model):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     #: Whether attendees may register themselves on the event's public page.
     self_registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Interest chips the organizer offers every exhibitor's capture sheet, in order.
+    interest_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -106,6 +106,19 @@ def test_logout_ends_the_session(client, make_company):
     assert client.get("/").status_code == 302
 
 
+def test_a_request_begun_before_sign_out_cannot_sign_back_in(client, new_client, make_company):
+    """The session cookie is sent only when the session changes: a slow answer to a request
+    that carried the old cookie (a service worker fetching files, an API call) does not put
+    the signed-in session back after the sign-out answered."""
+    login(client, make_company())
+    client.get("/api/v1/session")  # the CSRF token is in the session from here on
+    for url in ("/", "/api/v1/session", "/static/css/app.css", "/manifest.webmanifest"):
+        response = client.get(url)
+        response.close()
+        assert "Set-Cookie" not in response.headers, url
+    assert "Set-Cookie" in client.submit("/logout").headers
+
+
 def test_logout_is_post_only(client, make_company):
     login(client, make_company())
     assert client.get("/logout").status_code == 405

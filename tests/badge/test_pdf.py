@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from fontTools import ttLib
 
-from netcompanion.badge import pdf
+from netcompanion.badge import pdf, qr
 from netcompanion.badge.layout import LAYOUTS, MM_PER_PT, Box, Fitted, Text, fit
 from netcompanion.badge.pdf import BadgeFace, font_file, write_badges, write_poster
 
@@ -33,7 +33,9 @@ DPI = 200
 
 def face(name: str = "Olivia Smith", **fields) -> BadgeFace:
     url = "https://events.example.com/b/" + secrets.token_urlsafe(75)[:100]
-    defaults = dict(company="Acme Corp", title="Recruiter", url=url, event_name="Summit 2026")
+    defaults = dict(
+        company="Acme Corp", title="Recruiter", url=url, event_name="Summit 2026", code="K7QM-4XTP"
+    )
     return BadgeFace(name=name, **{**defaults, **fields})
 
 
@@ -151,6 +153,73 @@ def test_parts_are_joined_in_order(monkeypatch):
     assert [len(decoded(page)) for page in doc] == [8, 8, 1]
     texts = "".join(page_text(page) for page in doc)
     assert [int(n) for n in re.findall(r"Person (\d+)", texts)] == list(range(17))
+
+
+# -- the badge code --------------------------------------------------------------------------
+
+
+def code_boxes(page: pdfium.PdfPage, code: str) -> tuple[float, list[tuple[float, ...]]]:
+    """The code's font size in points, and its character boxes in mm from the top left."""
+    textpage = page.get_textpage()
+    start = textpage.get_text_range().index(code)
+    height = page.get_size()[1]
+    boxes = []
+    for i in range(start, start + len(code)):
+        left, bottom, right, top = textpage.get_charbox(i)
+        boxes.append(
+            (left * MM_PER_PT, (height - top) * MM_PER_PT)
+            + (right * MM_PER_PT, (height - bottom) * MM_PER_PT)
+        )
+    return pdfium_c.FPDFText_GetFontSize(textpage, start), boxes
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_badge_code_prints_beside_the_qr_and_clear_of_its_quiet_zone(layout):
+    spec = LAYOUTS[layout]
+    faces = [face(f"Person {i}", code=f"AB{i}D-EFGH") for i in range(spec.per_page)]
+
+    doc = badges_pdf(faces, layout)
+
+    page = doc[0]
+    assert decoded(page) == {f.url for f in faces}
+    for f, (x, y) in zip(faces, spec.origins(), strict=True):
+        code = spec.design.qr.moved(x, y)  # the QR code with its quiet zone
+        size, boxes = code_boxes(page, f.code)
+        assert 6 - 0.01 <= size <= 8 + 0.01
+        for left, top, right, bottom in boxes:
+            assert x <= left and right <= x + spec.design.width
+            assert y <= top and bottom <= y + spec.design.height
+            beside = right <= code.x or left >= code.x + code.w
+            below = top >= code.y + code.h
+            assert beside or below, f"{f.code} overlaps the QR code on {layout}"
+
+
+@pytest.mark.parametrize("layout", ["a4", "badge-4x3in", "badge-54x90mm"])
+def test_quiet_zone_stays_blank_with_the_badge_code(layout):
+    spec = LAYOUTS[layout]
+    f = face("Olivia Smith")
+    page = badges_pdf([f], layout)[0]
+    scale = DPI / 25.4  # pixels per mm
+    pixels = page.render(scale=DPI / 72, grayscale=True).to_pil()
+    x, y = spec.origins()[0]
+    box = spec.design.qr.moved(x, y)
+    zone = box.w / (qr.matrix(f.url).size + 2 * qr.QUIET_ZONE) * qr.QUIET_ZONE
+    inset = 0.2  # mm: anti-aliasing at the code's own edge
+
+    def blank(left, top, right, bottom) -> bool:
+        crop = pixels.crop(tuple(round(v * scale) for v in (left, top, right, bottom)))
+        return crop.getextrema()[0] == 255
+
+    assert blank(box.x, box.y, box.x + box.w, box.y + zone - inset)  # above
+    assert blank(box.x, box.y + box.h - zone + inset, box.x + box.w, box.y + box.h)  # below
+    assert blank(box.x, box.y, box.x + zone - inset, box.y + box.h)  # left
+    assert blank(box.x + box.w - zone + inset, box.y, box.x + box.w, box.y + box.h)  # right
+
+
+def test_badges_without_a_code_print_no_code_line():
+    doc = badges_pdf([face(code="")], "badge-54x90mm")
+
+    assert "-" not in page_text(doc[0]).replace("Acme Corp", "")
 
 
 def test_unknown_layout_is_refused():

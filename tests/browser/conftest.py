@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -39,19 +42,45 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+def playwright():
+    """The one Playwright driver of the run: it allows a single one per thread."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+def buffered(wsgi_app):
+    """Read each response whole, and close it, before the server sends it.
+
+    The service worker keeps downloading the app shell in the background; when a test ends
+    and its browser goes away mid-download, werkzeug's development server can skip closing the
+    response, leaving a static file open. Buffering closes every file before sending.
+    """
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            body = b"".join(iterable)
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+        return [body]
+
+    return app
 
 
 @pytest.fixture
 def live_server(app):
     """Serve the test app on a free loopback port for the length of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base_url  # links in pages and QR codes point at this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -71,27 +100,88 @@ def _record_error(page, message) -> None:
         page.console_errors.append(message.text)
 
 
+def _phone_page(browser, contexts: list, locale: str, timezone: str, **options):
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale=locale,
+        timezone_id=timezone,
+        **options,
+    )
+    context.add_init_script(CSP_PROBE)
+    contexts.append(context)
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: _record_error(page, m))
+    return page
+
+
 @pytest.fixture
 def phone(browser):
     """Open a fresh phone-sized browser context (its own cookies) per call."""
     contexts = []
 
     def open_page(locale: str = "en-US", timezone: str = "UTC"):
-        context = browser.new_context(
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale=locale,
-            timezone_id=timezone,
-        )
-        context.add_init_script(CSP_PROBE)
-        contexts.append(context)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: _record_error(page, m))
-        return page
+        return _phone_page(browser, contexts, locale, timezone)
 
     yield open_page
     for context in contexts:
         context.close()
+
+
+MAKE_Y4M = Path(__file__).resolve().parents[3] / "shared" / "tools" / "make_y4m.py"
+
+
+def fake_camera_video(path: Path, text: str | None, blank: int = 0, frames: int = 1) -> Path:
+    """Write a .y4m clip for Chromium's fake camera: ``blank`` grey frames, then the QR of
+    ``text`` (or grey only when ``text`` is None). Chromium plays it in a loop."""
+    if text is None:
+        width, height = 640, 480
+        frame = b"FRAME\n" + bytes([128]) * (width * height * 3 // 2)
+        path.write_bytes(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode() + frame)
+        return path
+    assert MAKE_Y4M.exists(), f"{MAKE_Y4M} is missing"
+    subprocess.run(
+        [sys.executable, str(MAKE_Y4M), text, str(path), "--blank", str(blank),
+         "--frames", str(frames)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return path
+
+
+def camera_browser(playwright, video: Path):
+    """A Chromium whose camera shows ``video``: the fake camera is chosen at launch."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(),
+        headless=True,
+        args=CHROMIUM_ARGS
+        + [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+
+
+@pytest.fixture
+def camera_phone(playwright, tmp_path):
+    """Open a phone page in a Chromium of its own whose camera films a QR code of ``text``.
+
+    Each call launches a browser (the fake camera is fixed at launch); camera access is granted.
+    """
+    browsers, contexts = [], []
+
+    def open_page(text: str | None, *, blank: int = 0, locale: str = "en-US", timezone="UTC"):
+        video = fake_camera_video(tmp_path / f"camera-{len(browsers)}.y4m", text, blank)
+        browser = camera_browser(playwright, video)
+        browsers.append(browser)
+        return _phone_page(browser, contexts, locale, timezone, permissions=["camera"])
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    for browser in browsers:
+        browser.close()

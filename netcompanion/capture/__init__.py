@@ -1,0 +1,1 @@
+"""Captures: who a company met at an event, what was said, and the contact it belongs to."""

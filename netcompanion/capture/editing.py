@@ -1,0 +1,62 @@
+"""Changing a capture after the event: corrections to details and assessment, and more notes."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete as delete_rows
+from sqlalchemy import func, select
+
+from ..account.models import User
+from ..attendee.models import Availability
+from ..dbtypes import utcnow
+from ..extensions import db
+from . import items as checks
+from .models import Capture, CaptureTag, Contact, Note, Rating
+
+
+def update(
+    capture: Capture, details: dict, rating: str, availability: str, tags: list[str], answers: dict
+) -> None:
+    """Replace what the form shows; notes are not part of it and stay as they are."""
+    for key in checks.CONTACT_FIELDS:
+        setattr(capture, key, details.get(key, ""))
+    capture.rating = Rating(rating) if rating else None
+    capture.availability = Availability(availability) if availability else None
+    wanted = {tag.casefold(): tag for tag in checks.clean_tags(tags)}
+    capture.tags = [t for t in capture.tags if t.key in wanted] + [
+        CaptureTag(name=name, key=key)
+        for key, name in wanted.items()
+        if key not in {t.key for t in capture.tags}
+    ]
+    capture.answers = answers
+    capture.updated_at = utcnow()
+    db.session.flush()
+
+
+def add_note(capture: Capture, author: User, body: str) -> Note:
+    note = Note(
+        organization_id=capture.organization_id,
+        capture_id=capture.id,
+        author_id=author.id,
+        body=body,
+        written_at=utcnow(),
+    )
+    db.session.add(note)
+    capture.updated_at = utcnow()
+    db.session.flush()
+    return note
+
+
+def delete(capture: Capture) -> None:
+    """Remove a capture with its notes and tags; its contact too when nothing else refers to it.
+
+    Receipts go with it (cascade), so a device replaying that upload later would record it
+    again: deleting is for mistakes and erasure requests, which a new scan rightly overrides.
+    """
+    contact_id = capture.contact_id
+    db.session.delete(capture)
+    db.session.flush()
+    others = db.session.scalar(
+        select(func.count()).select_from(Capture).where(Capture.contact_id == contact_id)
+    )
+    if not others:
+        db.session.execute(delete_rows(Contact).where(Contact.id == contact_id))

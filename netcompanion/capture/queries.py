@@ -1,0 +1,98 @@
+"""Reading a company's captures: the capture list's filters, shared by pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..account.models import User
+from ..attendee.models import Attendee
+from ..extensions import db
+from ..scoping import scoped
+from .models import Capture, CaptureTag, Note, Rating
+
+
+@dataclass
+class Filters:
+    event_id: int | None = None
+    rating: Rating | None = None
+    tag: str = ""
+    recruiter_id: int | None = None
+    attendee_public_id: str = ""
+    search: str = ""
+
+
+def captures(org_id: int, filters: Filters) -> Select[tuple[Capture]]:
+    """The company's captures matching the filters, newest first."""
+    query = scoped(Capture, org_id)
+    if filters.event_id is not None:
+        query = query.where(Capture.event_id == filters.event_id)
+    if filters.rating is not None:
+        query = query.where(Capture.rating == filters.rating)
+    if filters.tag:
+        query = query.where(
+            exists().where(
+                CaptureTag.capture_id == Capture.id,
+                CaptureTag.key == filters.tag.strip().casefold(),
+            )
+        )
+    if filters.recruiter_id is not None:
+        # Whoever captured first, or added a note since.
+        query = query.where(
+            or_(
+                Capture.captured_by_id == filters.recruiter_id,
+                exists().where(
+                    Note.capture_id == Capture.id, Note.author_id == filters.recruiter_id
+                ),
+            )
+        )
+    if filters.attendee_public_id:
+        query = query.join(Attendee, Attendee.id == Capture.attendee_id).where(
+            Attendee.public_id == filters.attendee_public_id
+        )
+    if filters.search:
+        pattern = f"%{filters.search.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Capture.name).like(pattern),
+                func.lower(Capture.company).like(pattern),
+                Capture.email.like(pattern),
+            )
+        )
+    return query.order_by(Capture.id.desc())  # ids grow with time: newest first, stable pages
+
+
+def with_everything(query: Select[tuple[Capture]]) -> Select[tuple[Capture]]:
+    """Load what a page or JSON answer shows in a fixed number of queries, whatever the count."""
+    return query.options(
+        joinedload(Capture.event),
+        joinedload(Capture.contact),
+        joinedload(Capture.attendee),
+        joinedload(Capture.captured_by),
+        selectinload(Capture.tags),
+        selectinload(Capture.notes).joinedload(Note.author),
+    )
+
+
+def recruiters(org_id: int) -> list[User]:
+    return list(db.session.scalars(scoped(User, org_id).order_by(func.lower(User.name))))
+
+
+def capture_or_none(org_id: int, public_id: str) -> Capture | None:
+    return db.session.scalars(
+        with_everything(scoped(Capture, org_id).where(Capture.public_id == public_id))
+    ).first()
+
+
+def event_tags(org_id: int, event_id: int) -> list[str]:
+    """Tags the company used at the event, most used first: the filter's choices."""
+    rows = db.session.execute(
+        select(CaptureTag.name, func.count())
+        .join(Capture, Capture.id == CaptureTag.capture_id)
+        .where(Capture.organization_id == org_id, Capture.event_id == event_id)
+        .group_by(CaptureTag.name)
+        .order_by(func.count().desc(), CaptureTag.name)
+    )
+    return [name for name, _count in rows]

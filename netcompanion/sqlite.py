@@ -1,0 +1,28 @@
+"""SQLite settings for a web app: many readers, queued writers, enforced foreign keys.
+
+WAL lets requests read while one writes; the busy timeout makes a writer wait its turn instead
+of failing with "database is locked" when a hall of recruiters syncs at once. pysqlite only
+opens a transaction at the first write, so a writer never upgrades a stale read snapshot (the
+one case the busy timeout cannot cover).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, event
+
+#: How long a writer waits for the lock, in milliseconds.
+BUSY_TIMEOUT_MS = 30_000
+
+
+def configure(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()

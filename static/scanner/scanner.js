@@ -1,0 +1,674 @@
+// The recruiter's scanner: camera in, a capture sheet out, saved on the phone first and synced
+// when the network allows. Sentences come from the page (#scanner-messages), never from here.
+import { openCamera, decodeLoop } from "./camera.js";
+import { classify, normaliseBadgeCode } from "./codes.js";
+import * as store from "./store.js";
+import { Sync } from "./sync.js";
+
+const REPEAT_MS = 2000; // the same code seen again within this is the same scan
+const LOOKUP_TIMEOUT_MS = 1500;
+const MESSAGE_MS = 4000;
+const TOAST_MS = 1800;
+
+const root = document.querySelector("[data-scanner]");
+const config = JSON.parse(document.getElementById("scanner-config").textContent);
+const text = JSON.parse(document.getElementById("scanner-messages").textContent);
+const $ = (selector, scope = root) => scope.querySelector(selector);
+
+const ui = {
+  count: $("[data-sync-count]"),
+  syncState: $("[data-sync-state]"),
+  syncNow: $("[data-sync-now]"),
+  expired: $("[data-session-expired]"),
+  video: $("[data-video]"),
+  cameraState: $("[data-camera-state]"),
+  message: $("[data-scan-message]"),
+  rejected: $("[data-rejected]"),
+  rejectedList: $("[data-rejected-list]"),
+  waiting: $("[data-waiting]"),
+  waitingList: $("[data-waiting-list]"),
+  sheet: $("[data-sheet]"),
+  form: $("[data-capture-form]"),
+  name: $("[data-sheet-name]"),
+  company: $("[data-sheet-company]"),
+  flag: $("[data-sheet-flag]"),
+  existing: $("[data-existing]"),
+  codeFields: $("[data-code-fields]"),
+  codeInput: $("#scan-badge-code"),
+  codeError: $("[data-code-error]"),
+  contactFields: $("[data-contact-fields]"),
+  nameInput: $("#scan-name"),
+  nameError: $("[data-name-error]"),
+  tags: $("[data-tags]"),
+  freeTag: $("[data-free-tag]"),
+  earlier: $("[data-earlier]"),
+  earlierList: $("[data-earlier-list]"),
+  save: $("[data-save]"),
+  toast: $("[data-toast]"),
+};
+
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+const plural = new Intl.PluralRules(document.documentElement.lang || "en");
+const timeFormat = (() => {
+  const options = { dateStyle: "medium", timeStyle: "short" };
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang, { ...options, timeZone: config.event.timezone });
+  } catch {
+    return new Intl.DateTimeFormat(document.documentElement.lang, options);
+  }
+})();
+const formatTime = (iso) => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : timeFormat.format(date);
+};
+
+// Feedback ------------------------------------------------------------------------------------
+
+let audio = null;
+function unlockAudio() {
+  // Browsers let a page make sound only after a tap; the first tap anywhere prepares it.
+  if (audio || !("AudioContext" in window)) return;
+  try {
+    audio = new AudioContext();
+  } catch {
+    audio = null;
+  }
+}
+document.addEventListener("pointerdown", unlockAudio, { once: true, capture: true });
+document.addEventListener("keydown", unlockAudio, { once: true, capture: true });
+
+function beep() {
+  if (!audio) return;
+  try {
+    if (audio.state === "suspended") audio.resume();
+    const tone = audio.createOscillator();
+    const gain = audio.createGain();
+    tone.frequency.value = 1800;
+    gain.gain.setValueAtTime(0.15, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.09);
+    tone.connect(gain).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.1);
+  } catch {
+    // No sound is not worth an error: the screen and the vibration already said it.
+  }
+}
+
+let messageTimer = null;
+function showMessage(message) {
+  ui.message.textContent = message;
+  ui.message.hidden = false;
+  clearTimeout(messageTimer);
+  messageTimer = setTimeout(() => {
+    ui.message.hidden = true;
+  }, MESSAGE_MS);
+}
+
+let toastTimer = null;
+function toast(message) {
+  ui.toast.textContent = message;
+  ui.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    ui.toast.hidden = true;
+  }, TOAST_MS);
+}
+
+// Queue display -------------------------------------------------------------------------------
+
+function labelOf(entry) {
+  const { name, company, code } = entry.label || {};
+  if (name) return company ? `${name} · ${company}` : name;
+  if (code) return fill(text.badge_code, { code });
+  return text.new_contact;
+}
+
+function listItem(entry, detail) {
+  const li = document.createElement("li");
+  li.className = "list-item";
+  const main = document.createElement("div");
+  main.className = "list-main";
+  const strong = document.createElement("strong");
+  strong.textContent = labelOf(entry);
+  const small = document.createElement("span");
+  small.className = "muted scan-detail";
+  small.textContent = detail;
+  main.append(strong, document.createElement("br"), small);
+  li.append(main);
+  return li;
+}
+
+async function refreshQueue() {
+  const entries = await store.queued();
+  const me = config.user.id;
+  const mine = entries.filter((e) => e.state === "waiting" && e.recruiter_id === me);
+  const others = entries.filter((e) => e.state === "waiting" && e.recruiter_id !== me);
+  const rejected = entries.filter((e) => e.state === "rejected" && e.recruiter_id === me);
+
+  const n = mine.length;
+  ui.count.dataset.count = String(n);
+  ui.count.textContent = fill(plural.select(n) === "one" ? text.waiting_one : text.waiting_other, { n });
+  ui.count.classList.toggle("scan-count-zero", n === 0);
+
+  ui.waitingList.replaceChildren(
+    ...mine.map((e) => listItem(e, fill(text.queued_at, { time: formatTime(e.item.captured_at) }))),
+    ...others.map((e) => listItem(e, fill(text.waiting_for, { name: e.recruiter_name }))),
+  );
+  ui.waiting.hidden = mine.length + others.length === 0;
+
+  ui.rejectedList.replaceChildren(
+    ...rejected.map((entry) => {
+      const li = listItem(entry, entry.error?.message || text.rejected_default);
+      const fields = Object.values(entry.error?.fields || {});
+      if (fields.length) li.querySelector(".scan-detail").textContent += ` ${fields.join(" ")}`;
+      if (entry.item.note) {
+        const note = document.createElement("p"); // what would be lost: shown before dismissing
+        note.className = "scan-note";
+        note.textContent = entry.item.note;
+        li.querySelector(".list-main").append(note);
+      }
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-danger button-small";
+      button.textContent = text.dismiss;
+      button.addEventListener("click", async () => {
+        if (!window.confirm(text.dismiss_confirm)) return;
+        await store.dismiss(entry.client_id);
+        refreshQueue();
+      });
+      const actions = document.createElement("div");
+      actions.className = "list-actions";
+      actions.append(button);
+      li.append(actions);
+      return li;
+    }),
+  );
+  ui.rejected.hidden = rejected.length === 0;
+}
+
+// Sync ----------------------------------------------------------------------------------------
+
+const sync = new Sync(config, {
+  onState({ phase }) {
+    ui.syncState.textContent = { offline: text.offline, retrying: text.retrying, syncing: text.syncing }[phase] || "";
+    root.dataset.syncPhase = phase;
+  },
+  onExpired(expired) {
+    ui.expired.hidden = !expired;
+  },
+  onSettled() {
+    refreshQueue();
+  },
+});
+
+function syncSoon() {
+  sync.run().catch(() => sync.retryLater());
+}
+
+ui.syncNow.addEventListener("click", () => {
+  sync.reset();
+  syncSoon();
+});
+window.addEventListener("online", () => {
+  sync.reset();
+  syncSoon();
+});
+window.addEventListener("offline", () => sync.hooks.onState({ phase: "offline" }));
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) syncSoon();
+});
+store.onQueueChange(() => refreshQueue());
+
+// The capture sheet ---------------------------------------------------------------------------
+
+/** What the open sheet is about: {mode, badge?, code?, card?, recentKey?, capturedAt}. */
+let current = null;
+let touched = false;
+const lastRadio = {};
+
+function resetSheet() {
+  ui.form.reset();
+  touched = false;
+  for (const key of Object.keys(lastRadio)) delete lastRadio[key];
+  for (const chip of ui.tags.querySelectorAll("[data-free]")) chip.remove();
+  for (const el of [ui.flag, ui.existing, ui.earlier, ui.codeError, ui.nameError]) el.hidden = true;
+  ui.earlierList.replaceChildren();
+  ui.codeFields.hidden = true;
+  ui.contactFields.hidden = true;
+  ui.codeInput.removeAttribute("aria-invalid");
+  ui.nameInput.removeAttribute("aria-invalid");
+  ui.save.disabled = false;
+}
+
+function addFreeTag(value) {
+  const tag = value.replace(/\s+/g, " ").trim();
+  if (!tag) return null;
+  const existing = [...ui.tags.querySelectorAll("input")].find((i) => i.value.toLowerCase() === tag.toLowerCase());
+  if (existing) {
+    existing.checked = true;
+    return existing;
+  }
+  const id = `scan-tag-free-${ui.tags.querySelectorAll("[data-free]").length + 1}`;
+  const input = document.createElement("input");
+  Object.assign(input, { type: "checkbox", className: "chip-input", name: "tags", id, value: tag, checked: true });
+  input.dataset.free = "";
+  const label = document.createElement("label");
+  label.className = "chip";
+  label.htmlFor = id;
+  label.dataset.free = "";
+  label.textContent = tag;
+  ui.tags.append(input, label);
+  return input;
+}
+
+function setRadio(name, value) {
+  for (const input of ui.form.querySelectorAll(`input[name="${CSS.escape(name)}"]`)) {
+    input.checked = value != null && input.value === value;
+  }
+  lastRadio[name] = value ?? null;
+}
+
+/** Show what is known of the person already: rating, tags, availability, answers, notes. */
+function prefill(known) {
+  if (!touched) {
+    if (known.rating !== undefined) setRadio("rating", known.rating);
+    if (known.availability) setRadio("availability", known.availability);
+    for (const tag of known.tags || []) addFreeTag(tag);
+    for (const [questionId, answer] of Object.entries(known.answers || {})) {
+      const holder = ui.form.querySelector(`[data-question="${CSS.escape(questionId)}"]`);
+      if (!holder) continue;
+      if (holder.dataset.kind === "text") holder.value = answer;
+      for (const input of holder.querySelectorAll("input")) {
+        input.checked = Array.isArray(answer) ? answer.includes(input.value) : input.value === answer;
+        if (input.type === "radio" && input.checked) lastRadio[input.name] = input.value;
+      }
+    }
+  }
+  if (known.notes) showNotes(known.notes);
+}
+
+function showNotes(notes) {
+  ui.earlierList.replaceChildren(
+    ...notes.map((note) => {
+      const li = document.createElement("li");
+      li.className = "earlier-note";
+      const meta = document.createElement("span");
+      meta.className = "muted";
+      const who = note.author?.name || text.unknown_author;
+      meta.textContent = `${who} · ${formatTime(note.written_at)}${note.pending ? ` · ${text.not_synced_yet}` : ""}`;
+      const body = document.createElement("p");
+      body.textContent = note.body;
+      li.append(meta, body);
+      return li;
+    }),
+  );
+  ui.earlier.hidden = notes.length === 0;
+}
+
+function markExisting() {
+  ui.existing.textContent = text.existing;
+  ui.existing.hidden = false;
+}
+
+function openSheet(state, { name, company }) {
+  resetSheet();
+  current = { ...state, capturedAt: new Date().toISOString() };
+  ui.name.textContent = name;
+  ui.company.textContent = company || "";
+  ui.company.hidden = !company;
+  scanning?.pause();
+  if (!ui.sheet.open) ui.sheet.showModal();
+  ui.name.focus(); // screen readers start with who it is; no keyboard pops up
+  ui.sheet.scrollTop = 0;
+  ui.form.querySelector(".sheet-body").scrollTop = 0;
+}
+
+function closeSheet() {
+  current = null;
+  if (ui.sheet.open) ui.sheet.close();
+}
+
+ui.sheet.addEventListener("close", () => {
+  current = null;
+  ignoreRepeats(); // the badge that was just handled may still be in front of the camera
+  scanning?.resume();
+});
+$("[data-close]").addEventListener("click", closeSheet);
+
+ui.form.addEventListener("input", () => {
+  touched = true;
+});
+ui.form.addEventListener("click", (event) => {
+  // A second tap on the chosen rating (or single choice) clears it.
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "radio" || !("toggleOff" in input.dataset)) return;
+  if (lastRadio[input.name] === input.value) {
+    input.checked = false;
+    lastRadio[input.name] = null;
+  } else {
+    lastRadio[input.name] = input.value;
+  }
+  touched = true;
+});
+
+$("[data-add-tag]").addEventListener("click", () => {
+  if (addFreeTag(ui.freeTag.value)) ui.freeTag.value = "";
+  touched = true;
+  ui.freeTag.focus();
+});
+ui.freeTag.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") {
+    event.preventDefault();
+    if (addFreeTag(ui.freeTag.value)) ui.freeTag.value = "";
+    touched = true;
+  }
+});
+
+async function openBadge(badge) {
+  navigator.vibrate?.(60);
+  beep();
+  performance.mark("scan:decoded");
+  const recentKey = store.recentKey(config.organization.id, config.event.id, badge.attendee);
+  openSheet({ mode: "badge", badge, recentKey }, badge);
+  performance.mark("scan:sheet");
+  const opened = current;
+
+  const local = await store.recentGet(recentKey).catch(() => null);
+  if (current !== opened) return;
+  if (local) {
+    markExisting();
+    prefill(local);
+  }
+  if (navigator.onLine === false) return;
+  const answer = await lookup(badge.token);
+  if (current !== opened || !answer) return;
+  if (answer.error) {
+    ui.flag.textContent = answer.error.message;
+    ui.flag.hidden = false;
+    ui.save.disabled = true; // the server would refuse it: better said now than after syncing
+    return;
+  }
+  const { attendee, capture } = answer;
+  if (attendee?.name) ui.name.textContent = attendee.name;
+  if (attendee?.company) {
+    ui.company.textContent = attendee.company;
+    ui.company.hidden = false;
+  }
+  if (capture) {
+    // Notes saved here but not yet on the server, unless the server has just received them.
+    const same = (a, b) => a.body === b.body && Date.parse(a.written_at) === Date.parse(b.written_at);
+    const pending = (local?.notes || []).filter(
+      (note) => note.pending && !capture.notes.some((known) => same(known, note)),
+    );
+    const notes = [...capture.notes, ...pending];
+    markExisting();
+    prefill({ ...capture, notes });
+    store
+      .recentPut({
+        ...(local || {}),
+        key: recentKey,
+        capture_id: capture.id,
+        name: capture.name,
+        company: capture.company,
+        rating: capture.rating,
+        availability: capture.availability,
+        tags: capture.tags,
+        answers: capture.answers,
+        notes,
+      })
+      .catch(() => {});
+  } else if (attendee?.availability && !touched && !local?.availability) {
+    setRadio("availability", attendee.availability);
+  }
+}
+
+async function lookup(token) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), LOOKUP_TIMEOUT_MS);
+  try {
+    const response = await fetch(config.urls.badge_lookup + encodeURIComponent(token), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+      signal: abort.signal,
+    });
+    const body = await response.json().catch(() => null);
+    if (response.status === 401) {
+      ui.expired.hidden = false;
+      return null;
+    }
+    if (response.ok) return body;
+    if ([404, 422].includes(response.status) && body?.error?.code && body.error.code !== "not_found") {
+      return { error: body.error };
+    }
+    return null;
+  } catch {
+    return null; // slow or offline: the sheet works without it
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function openCode() {
+  openSheet({ mode: "code" }, { name: text.type_code, company: text.name_after_sync });
+  ui.codeFields.hidden = false;
+  ui.codeInput.focus();
+}
+
+function openWalkIn() {
+  openSheet({ mode: "walkin" }, { name: text.new_contact });
+  ui.contactFields.hidden = false;
+  ui.nameInput.focus();
+}
+
+function openCard(card) {
+  navigator.vibrate?.(60);
+  beep();
+  openSheet({ mode: "card", card }, { name: card.name || text.contact_card, company: card.company });
+}
+
+$("[data-open-code]").addEventListener("click", openCode);
+$("[data-open-walkin]").addEventListener("click", openWalkIn);
+
+function invalid(input, errorEl, message) {
+  errorEl.textContent = message;
+  errorEl.hidden = false;
+  input.setAttribute("aria-invalid", "true");
+  input.focus();
+}
+
+function collect() {
+  const data = new FormData(ui.form);
+  const answers = {};
+  for (const holder of ui.form.querySelectorAll("[data-question]")) {
+    const id = holder.dataset.question;
+    if (holder.dataset.kind === "text") {
+      if (holder.value.trim()) answers[id] = holder.value.trim();
+    } else {
+      const chosen = [...holder.querySelectorAll("input:checked")].map((i) => i.value);
+      if (chosen.length) answers[id] = holder.dataset.kind === "single" ? chosen[0] : chosen;
+    }
+  }
+  return {
+    rating: data.get("rating") || null,
+    availability: data.get("availability") || null,
+    tags: data.getAll("tags"),
+    answers,
+    note: (data.get("note") || "").trim(),
+  };
+}
+
+ui.form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!current || ui.save.disabled) return;
+  const state = current;
+  const fields = collect();
+  const item = {
+    client_id: crypto.randomUUID(),
+    event: config.event.id,
+    captured_at: state.capturedAt,
+    recruiter: config.user.id,
+    ...fields,
+  };
+  let label;
+  if (state.mode === "badge") {
+    item.badge = state.badge.token;
+    label = { name: state.badge.name, company: state.badge.company };
+  } else if (state.mode === "code") {
+    const code = normaliseBadgeCode(ui.codeInput.value);
+    if (!code) return invalid(ui.codeInput, ui.codeError, text.code_invalid);
+    item.badge_code = code;
+    label = { code };
+  } else if (state.mode === "card") {
+    item.vcard = state.card.text;
+    label = { name: state.card.name, company: state.card.company };
+  } else {
+    const contact = {};
+    for (const key of ["name", "email", "company", "title", "phone"]) {
+      contact[key] = ui.form.elements[key].value.trim();
+    }
+    if (!contact.name) return invalid(ui.nameInput, ui.nameError, text.name_required);
+    item.contact = contact;
+    label = { name: contact.name, company: contact.company };
+  }
+
+  const entry = {
+    client_id: item.client_id,
+    item,
+    state: "waiting",
+    error: null,
+    attempts: 0,
+    queued_at: new Date().toISOString(),
+    recruiter_id: config.user.id,
+    recruiter_name: config.user.name,
+    organization_id: config.organization.id,
+    event_id: config.event.id,
+    label,
+  };
+  let recent = null;
+  if (state.mode === "badge") {
+    const known = (await store.recentGet(state.recentKey).catch(() => null)) || {};
+    const note = fields.note && {
+      client_id: item.client_id,
+      author: config.user,
+      body: fields.note,
+      written_at: item.captured_at,
+      pending: true,
+    };
+    recent = {
+      ...known,
+      key: state.recentKey,
+      name: state.badge.name,
+      company: state.badge.company,
+      rating: fields.rating ?? known.rating ?? null,
+      availability: fields.availability ?? known.availability ?? null,
+      tags: [...new Set([...(known.tags || []), ...fields.tags])],
+      answers: { ...(known.answers || {}), ...fields.answers },
+      notes: note ? [...(known.notes || []), note] : known.notes || [],
+    };
+  }
+  ui.save.disabled = true;
+  try {
+    await store.enqueue(entry, recent); // on the phone before we say so
+  } catch {
+    ui.save.disabled = false;
+    return;
+  }
+  performance.mark("scan:saved");
+  closeSheet();
+  toast(text.saved);
+  refreshQueue();
+  if (navigator.onLine !== false) syncSoon();
+});
+
+// Scanning ------------------------------------------------------------------------------------
+
+let scanning = null;
+let lastCode = { text: "", until: 0 };
+
+function ignoreRepeats() {
+  lastCode.until = performance.now() + REPEAT_MS;
+}
+
+function onCodes(texts) {
+  if (current) return;
+  const now = performance.now();
+  const fresh = texts.find((t) => t && !(t === lastCode.text && now < lastCode.until));
+  if (!fresh) return;
+  lastCode = { text: fresh, until: now + REPEAT_MS };
+  root.dataset.handled = String(Number(root.dataset.handled || 0) + 1);
+  const found = classify(fresh, config.event.id);
+  switch (found.kind) {
+    case "badge":
+      openBadge(found);
+      break;
+    case "card":
+      openCard(found);
+      break;
+    case "other-event":
+      navigator.vibrate?.([40, 60, 40]);
+      showMessage(`${text.other_event} (${found.name})`);
+      break;
+    case "poster":
+      showMessage(text.poster);
+      break;
+    case "damaged":
+      showMessage(text.damaged);
+      break;
+    default:
+      showMessage(text.not_badge);
+  }
+}
+
+async function startScanning() {
+  let stream;
+  try {
+    stream = await openCamera(ui.video);
+  } catch (error) {
+    const reason = {
+      NotAllowedError: text.camera_denied,
+      SecurityError: text.camera_denied,
+      NotFoundError: text.camera_missing,
+      OverconstrainedError: text.camera_missing,
+    }[error?.name];
+    ui.cameraState.textContent = reason || text.camera_unavailable;
+    root.dataset.camera = "unavailable";
+    return;
+  }
+  let decoder;
+  let grabFrame;
+  try {
+    const module = await import("./decoder.js");
+    decoder = await module.createDecoder();
+    grabFrame = module.grabFrame;
+  } catch {
+    ui.cameraState.textContent = text.scanner_unavailable;
+    root.dataset.camera = "no-decoder";
+    return;
+  }
+  ui.cameraState.textContent = text.camera_ready;
+  root.dataset.camera = "on";
+  root.dataset.decoder = decoder.name || "";
+  scanning = decodeLoop(ui.video, decoder, onCodes, grabFrame);
+  if (current) scanning.pause();
+  stream.getVideoTracks()[0]?.addEventListener("ended", () => {
+    scanning.stop();
+    ui.cameraState.textContent = text.camera_unavailable;
+    root.dataset.camera = "unavailable";
+  });
+}
+
+// A badge opened with the phone's own camera app links here (#badge=<token>): capture it at once.
+function openLinkedBadge() {
+  const match = /^#badge=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!match) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  onCodes([`${location.origin}/b/${match[1]}`]);
+}
+
+// Ask the browser not to evict the queue when the phone runs short of space.
+navigator.storage?.persist?.().catch(() => {});
+refreshQueue();
+syncSoon();
+openLinkedBadge();
+startScanning();
+root.dataset.ready = "true";
