@@ -43,7 +43,6 @@ def upgrade():
     sa.UniqueConstraint('public_id', name=op.f('uq_contact_public_id'))
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contact_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_contact_organization_id_email', ['organization_id', 'email'], unique=False)
 
     op.create_table('event_question',
@@ -101,11 +100,9 @@ def upgrade():
     )
     with op.batch_alter_table('capture', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_capture_attendee_id'), ['attendee_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_capture_captured_by_id'), ['captured_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_capture_contact_id'), ['contact_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_capture_event_id'), ['event_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_capture_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_capture_organization_id_event_id_created_at', ['organization_id', 'event_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_capture_organization_id_event_id_email', ['organization_id', 'event_id', 'email'], unique=False)
 
     op.create_table('capture_receipt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -149,7 +146,6 @@ def upgrade():
     )
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_note_capture_id'), ['capture_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_note_organization_id'), ['organization_id'], unique=False)
 
     # Every existing badge gets its typed code now, so the column can be required.
     with op.batch_alter_table('attendee', schema=None) as batch_op:
@@ -183,7 +179,6 @@ def downgrade():
         batch_op.drop_column('badge_code')
 
     with op.batch_alter_table('note', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_note_organization_id'))
         batch_op.drop_index(batch_op.f('ix_note_capture_id'))
 
     op.drop_table('note')
@@ -196,11 +191,9 @@ def downgrade():
 
     op.drop_table('capture_receipt')
     with op.batch_alter_table('capture', schema=None) as batch_op:
+        batch_op.drop_index('ix_capture_organization_id_event_id_email')
         batch_op.drop_index('ix_capture_organization_id_event_id_created_at')
-        batch_op.drop_index(batch_op.f('ix_capture_organization_id'))
-        batch_op.drop_index(batch_op.f('ix_capture_event_id'))
         batch_op.drop_index(batch_op.f('ix_capture_contact_id'))
-        batch_op.drop_index(batch_op.f('ix_capture_captured_by_id'))
         batch_op.drop_index(batch_op.f('ix_capture_attendee_id'))
 
     op.drop_table('capture')
@@ -211,7 +204,6 @@ def downgrade():
     op.drop_table('event_question')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index('ix_contact_organization_id_email')
-        batch_op.drop_index(batch_op.f('ix_contact_organization_id'))
 
     op.drop_table('contact')
     # ### end Alembic commands ###

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -70,14 +71,20 @@ class InvalidToken(ValueError):
     """The token is forged, damaged, signed with an unknown key, or not of the expected kind."""
 
 
-def _keys() -> list[bytes]:
+def _keys() -> tuple[bytes, ...]:
     config = current_app.config
-    secrets = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])]
-    return [
+    return _derive((config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])))
+
+
+@functools.lru_cache(maxsize=16)
+def _derive(secrets: tuple) -> tuple[bytes, ...]:
+    """Signing keys from secrets; cached, as a 500-badge sync would derive them 500 times."""
+    return tuple(
         hmac.new(str(secret).encode(), KEY_LABEL, hashlib.sha256).digest() for secret in secrets
-    ]
+    )
 
 
+@functools.lru_cache(maxsize=16)
 def _key_id(key: bytes) -> int:
     return hashlib.sha256(key).digest()[0]
 

@@ -94,7 +94,7 @@ class Contact(PublicIdMixin, db.Model):
     __table_args__ = (Index("ix_contact_organization_id_email", "organization_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     name: Mapped[str] = mapped_column(String(200), default="")
     #: Lower-cased, "" when unknown; with the attendee link, what identifies the person.
     email: Mapped[str] = mapped_column(String(254), default="")
@@ -119,11 +119,14 @@ class Capture(PublicIdMixin, db.Model):
             "event_id",
             "created_at",
         ),
+        # The same email at the same event is the same person: found without a scan.
+        Index("ix_capture_organization_id_event_id_email", "organization_id", "event_id", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    # Indexed by the composite indexes above, which lead with them.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     #: The badge scanned, when it was one; None for walk-ins, contact cards and unknown people.
     attendee_id: Mapped[int | None] = mapped_column(
@@ -150,7 +153,7 @@ class Capture(PublicIdMixin, db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Who captured first, and when by the device's clock (captures may sync hours later).
     captured_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+        ForeignKey("user_account.id", ondelete="SET NULL")
     )
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -187,7 +190,8 @@ class Note(PublicIdMixin, db.Model):
     """Free text about a capture. Never edited or overwritten: a correction is a new note."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: Notes are read through their capture; this is for isolation, not lookups.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     capture_id: Mapped[int] = mapped_column(
         ForeignKey("capture.id", ondelete="CASCADE"), index=True
     )

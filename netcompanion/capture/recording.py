@@ -3,13 +3,15 @@
 Order of work, per batch:
 1. check every item on its own (no database);
 2. resolve events, booths, badges and typed badge codes in one query each;
-3. claim each item's client UUID by inserting its receipt (``ON CONFLICT DO NOTHING``): an item
-   whose receipt already exists was synced before and is answered ``already_synced``;
+3. find the items whose client UUID has a receipt already: synced before, answered
+   ``already_synced`` with their capture;
 4. find the person's existing capture at the event (same badge, or same email) and merge into it,
    or create the contact and capture; notes are appended, never replaced;
-5. point the receipts at their captures.
-Two uploads racing for the same badge meet at the unique constraint on (company, event, attendee);
-the loser retries once and merges. Steps 3–5 share one transaction, so nothing is half-written.
+5. insert a receipt per item, under a unique constraint on (company, client UUID).
+Every read comes before the first write, so SQLite's write lock is held for the inserts only.
+Whatever raced in between meets a unique constraint: the same upload from another request (the
+receipt), or another recruiter's scan of the same badge (company, event, attendee). The loser's
+transaction rolls back whole and is retried, then answered as a replay or merged.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, insert, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -78,24 +79,31 @@ class _Resolved:
 
 
 def record(user: User, raw_items: list) -> list[Outcome]:
-    """Record uploaded items for the user's company; one outcome per item, in order."""
+    """Record uploaded items for the user's company; one outcome per item, in order.
+
+    A single capture skips the lookup of earlier uploads: replays are rare, and the receipt's
+    unique constraint catches one anyway, after which the retry looks.
+    """
+    look_for_replays = len(raw_items) > 1
     for attempt in range(RETRIES):
         try:
-            outcomes = _record(user, raw_items)
+            outcomes = _record(user, raw_items, look_for_replays)
             for outcome in outcomes:
                 if outcome.capture is not None:
                     outcome.summary = serialize.summary(outcome.capture)
             db.session.commit()
             return outcomes
         except IntegrityError:
-            # Someone else created the same person's capture a moment ago: merge into theirs.
+            # A replay, or someone else created the same person's capture a moment ago: look
+            # again, and answer already_synced or merge into theirs.
             db.session.rollback()
+            look_for_replays = True
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _record(user: User, raw_items: list) -> list[Outcome]:
+def _record(user: User, raw_items: list, look_for_replays: bool) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(raw_items)
     parsed: list[tuple[int, Item]] = []
     first_index: dict[str, int] = {}
@@ -125,11 +133,12 @@ def _record(user: User, raw_items: list) -> list[Outcome]:
             parsed.append((index, item))
 
     resolved = _resolve(user, parsed, outcomes)
-    claimed = _claim(user, resolved)
-    fresh = [r for r in resolved if r.item.client_id in claimed]
-    replays = [r for r in resolved if r.item.client_id not in claimed]
-    _apply(user, fresh, claimed, outcomes)
-    _answer_replays(user, replays, outcomes)
+    synced = _synced_before(user, resolved) if look_for_replays else {}
+    for r in resolved:
+        if r.item.client_id in synced:
+            capture = synced[r.item.client_id]
+            outcomes[r.index] = Outcome(r.item.client_id, "already_synced", capture)
+    _apply(user, [r for r in resolved if r.item.client_id not in synced], outcomes)
     for index, client_id in repeats:
         first = outcomes[first_index[client_id]]
         status = "already_synced" if first.capture else "error"
@@ -144,9 +153,17 @@ def _record(user: User, raw_items: list) -> list[Outcome]:
 def _resolve(user: User, parsed: list[tuple[int, Item]], outcomes: list) -> list[_Resolved]:
     org_id = user.organization_id
     event_ids = {item.event for _, item in parsed}
+    claims: dict[int, tokens.Claims | ItemError] = {}
+    for index, item in parsed:
+        if item.badge:
+            claims[index] = _claims(item.badge)
+    badge_ids = {c.subject_public_id for c in claims.values() if isinstance(c, tokens.Claims)}
+
+    # Events with the company's booth, and the scanned badges' attendees, in one query.
     booths: dict[str, tuple[Event, Exhibitor | None]] = {}
+    attendees_by_id: dict[str, Attendee] = {}
     if event_ids:
-        rows = db.session.execute(
+        query = (
             select(Event, Exhibitor)
             .outerjoin(
                 Exhibitor, and_(Exhibitor.event_id == Event.id, Exhibitor.organization_id == org_id)
@@ -156,9 +173,16 @@ def _resolve(user: User, parsed: list[tuple[int, Item]], outcomes: list) -> list
                 or_(Event.organization_id == org_id, Exhibitor.id.is_not(None)),
             )
         )
-        booths = {event.public_id: (event, booth) for event, booth in rows}
+        if badge_ids:
+            query = query.add_columns(Attendee).outerjoin(
+                Attendee, and_(Attendee.event_id == Event.id, Attendee.public_id.in_(badge_ids))
+            )
+        for event, booth, *attendee in db.session.execute(query):
+            booths[event.public_id] = (event, booth)
+            if attendee and attendee[0] is not None:
+                attendees_by_id[attendee[0].public_id] = attendee[0]
     questions: dict[int, list[EventQuestion]] = {}
-    if booths:
+    if booths and any(item.answers for _, item in parsed):
         for question in db.session.scalars(
             select(EventQuestion).where(
                 EventQuestion.event_id.in_([event.id for event, _ in booths.values()])
@@ -166,13 +190,6 @@ def _resolve(user: User, parsed: list[tuple[int, Item]], outcomes: list) -> list
         ):
             questions.setdefault(question.event_id, []).append(question)
 
-    claims: dict[int, tokens.Claims | ItemError] = {}
-    for index, item in parsed:
-        if item.badge:
-            claims[index] = _claims(item.badge)
-    attendees_by_id = _attendees_by_public_id(
-        {c.subject_public_id for c in claims.values() if isinstance(c, tokens.Claims)}
-    )
     attendees_by_code = _attendees_by_code(
         [
             (booths[item.event][0].id, item.badge_code)
@@ -271,41 +288,38 @@ def _badge_details(attendee: Attendee) -> dict[str, str]:
     return details
 
 
-# Step 3: claiming client UUIDs ------------------------------------------------------------
+# Step 3: uploads seen before -------------------------------------------------------------
 
 
-def _insert_ignoring_conflicts(model):
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=["organization_id", "client_id"])
-
-
-def _claim(user: User, resolved: list[_Resolved]) -> dict[str, int]:
-    """Insert a receipt per item; return client id → receipt id for the ones new here."""
+def _synced_before(user: User, resolved: list[_Resolved]) -> dict[str, Capture]:
+    """Client id → capture, for items whose upload was recorded before: replays."""
     if not resolved:
         return {}
-    now = utcnow()
-    rows = [
-        {
-            "organization_id": user.organization_id,
-            "client_id": r.item.client_id,
-            "outcome": "created",
-            "received_at": now,
-        }
-        for r in resolved
-    ]
-    # One statement per batch, compiled once and cached: rows that conflict come back as none.
-    statement = _insert_ignoring_conflicts(CaptureReceipt).returning(
-        CaptureReceipt.id, CaptureReceipt.client_id
+    query = select(CaptureReceipt.client_id, CaptureReceipt.capture_id).where(
+        CaptureReceipt.organization_id == user.organization_id,
+        CaptureReceipt.client_id.in_([r.item.client_id for r in resolved]),
     )
-    result = db.session.connection().execute(statement, rows)
-    return {client_id: receipt_id for receipt_id, client_id in result}
+    capture_ids = dict(db.session.execute(query).all())
+    captures = _captures_by_id(set(capture_ids.values()))
+    return {client_id: captures[capture_id] for client_id, capture_id in capture_ids.items()}
+
+
+def _captures_by_id(ids: set[int]) -> dict[int, Capture]:
+    """Captures with what an answer shows of them. Lookups find ids first, cheaply, and load
+    whole captures only for the few that exist: most uploads are of people met for the first
+    time."""
+    if not ids:
+        return {}
+    query = select(Capture).where(Capture.id.in_(ids)).options(*_SHOWN)
+    return {capture.id: capture for capture in db.session.scalars(query)}
 
 
 # Step 4: merge or create --------------------------------------------------------------------
 
 
-def _apply(user: User, fresh: list[_Resolved], claimed: dict[str, int], outcomes: list) -> None:
+def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
+    """Read what exists, decide in memory, then write: on SQLite the write lock is held for the
+    inserts only, not for the lookups."""
     if not fresh:
         return
     org_id = user.organization_id
@@ -340,16 +354,23 @@ def _apply(user: User, fresh: list[_Resolved], claimed: dict[str, int], outcomes
                 by_email[(r.event.id, email)] = capture
         merge(capture, r.item, r.details, r.answers, user, r.attendee)
         outcomes[r.index] = Outcome(r.item.client_id, status, capture)
-        receipts.append((claimed[r.item.client_id], capture, status))
+        receipts.append((r.item.client_id, capture, status))
     _insert_drafts(new_contacts, drafts)
     db.session.flush()  # merges into captures that existed before this batch
+    # Last, under the unique constraint: an upload recorded meanwhile by another request makes
+    # this one fail as a whole, and the retry answers it as a replay.
+    now = utcnow()
     db.session.connection().execute(
-        update(CaptureReceipt.__table__)
-        .where(CaptureReceipt.__table__.c.id == bindparam("receipt_id"))
-        .values(capture_id=bindparam("capture_id"), outcome=bindparam("status")),
+        insert(CaptureReceipt.__table__),
         [
-            {"receipt_id": rid, "capture_id": capture.id, "status": status}
-            for rid, capture, status in receipts
+            {
+                "organization_id": org_id,
+                "client_id": client_id,
+                "capture_id": capture.id,
+                "outcome": status,
+                "received_at": now,
+            }
+            for client_id, capture, status in receipts
         ],
     )
 
@@ -404,11 +425,15 @@ class _Draft:
         }
 
 
-def _insert_returning_ids(table, rows: list[dict]) -> list[int]:
+def _insert_returning_ids(table, rows: list[dict]) -> dict[str, int]:
+    """Insert rows; return public id → new id. Matching on the public id rather than asking for
+    rows back in order lets SQLite insert them in one statement instead of one each."""
     if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [row_id for (row_id,) in db.session.connection().execute(statement, rows)]
+        return {}
+    statement = insert(table).returning(table.c.public_id, table.c.id)
+    return {
+        public_id: row_id for public_id, row_id in db.session.connection().execute(statement, rows)
+    }
 
 
 def _insert_drafts(new_contacts: list[SimpleNamespace], drafts: list[_Draft]) -> None:
@@ -418,15 +443,13 @@ def _insert_drafts(new_contacts: list[SimpleNamespace], drafts: list[_Draft]) ->
     ]
     for row in contact_rows:
         del row["id"]
-    for contact, contact_id in zip(
-        new_contacts, _insert_returning_ids(Contact.__table__, contact_rows), strict=True
-    ):
-        contact.id = contact_id
+    contact_ids = _insert_returning_ids(Contact.__table__, contact_rows)
+    for contact in new_contacts:
+        contact.id = contact_ids[contact.public_id]
     rows = [{**draft.row(), "created_at": now, "updated_at": now} for draft in drafts]
-    for draft, capture_id in zip(
-        drafts, _insert_returning_ids(Capture.__table__, rows), strict=True
-    ):
-        draft.id = capture_id
+    capture_ids = _insert_returning_ids(Capture.__table__, rows)
+    for draft in drafts:
+        draft.id = capture_ids[draft.public_id]
     connection = db.session.connection()
     tags = [
         {"capture_id": draft.id, "name": tag.name, "key": tag.key}
@@ -457,26 +480,30 @@ def existing_captures(org_id: int, fresh: list[_Resolved]):
     attendee_ids = {r.attendee.id for r in fresh if r.attendee}
     emails = {r.details["email"] for r in fresh if r.details.get("email")}
     event_ids = {r.event.id for r in fresh}
-    conditions = []
+    # A UNION rather than an OR, so each half uses its own index (SQLite would scan otherwise).
+    halves = []
     if attendee_ids:
-        conditions.append(Capture.attendee_id.in_(attendee_ids))
+        halves.append(Capture.attendee_id.in_(attendee_ids))
     if emails:
-        conditions.append(Capture.email.in_(emails))
-    by_attendee, by_email = {}, {}
-    if conditions:
-        query = (
-            select(Capture)
-            .where(
-                Capture.organization_id == org_id, Capture.event_id.in_(event_ids), or_(*conditions)
+        halves.append(Capture.email.in_(emails))
+    found: set[int] = set()
+    if halves:
+        query = union(
+            *(
+                select(Capture.id).where(
+                    Capture.organization_id == org_id, Capture.event_id.in_(event_ids), half
+                )
+                for half in halves
             )
-            .options(*_SHOWN)
-            .order_by(Capture.id)
         )
-        for capture in db.session.scalars(query):
-            if capture.attendee_id:
-                by_attendee[(capture.event_id, capture.attendee_id)] = capture
-            if capture.email:
-                by_email.setdefault((capture.event_id, capture.email), capture)
+        found.update(db.session.scalars(query))
+    by_attendee, by_email = {}, {}
+    captures = _captures_by_id(found)
+    for capture in (captures[capture_id] for capture_id in sorted(captures)):  # oldest first
+        if capture.attendee_id:
+            by_attendee[(capture.event_id, capture.attendee_id)] = capture
+        if capture.email:
+            by_email.setdefault((capture.event_id, capture.email), capture)
     return by_attendee, by_email
 
 
@@ -542,26 +569,6 @@ def merge(
         else:  # appended without loading the earlier notes
             note.capture_id = capture.id
             db.session.add(note)
-
-
-# Replays ------------------------------------------------------------------------------------
-
-
-def _answer_replays(user: User, replays: list[_Resolved], outcomes: list) -> None:
-    if not replays:
-        return
-    query = (
-        select(CaptureReceipt.client_id, Capture)
-        .join(Capture, Capture.id == CaptureReceipt.capture_id)
-        .where(
-            CaptureReceipt.organization_id == user.organization_id,
-            CaptureReceipt.client_id.in_([r.item.client_id for r in replays]),
-        )
-        .options(*_SHOWN)
-    )
-    found = {client_id: capture for client_id, capture in db.session.execute(query)}
-    for r in replays:
-        outcomes[r.index] = Outcome(r.item.client_id, "already_synced", found.get(r.item.client_id))
 
 
 # Looking a badge up before capturing -------------------------------------------------------

@@ -406,3 +406,15 @@ def test_uuid_is_normalised(fair, login_as, api):
     api.batch([item(event, contact={"name": "A"}, client_id=str(raw).upper())])
     again = api.batch([item(event, contact={"name": "A"}, client_id=str(raw))])
     assert again.json["results"][0]["status"] == "already_synced"
+
+
+def test_one_capture_posted_again_is_answered_already_synced(fair, make_attendee, login_as, api):
+    organizer, event, exhibitor = fair
+    body = badge_item(event, make_attendee(organizer, event), note="only once")
+    login_as(exhibitor)
+    first = api.post("/api/v1/captures", body)
+    again = api.post("/api/v1/captures", body)
+    assert (first.status_code, first.json["status"]) == (201, "created")
+    assert (again.status_code, again.json["status"]) == (200, "already_synced")
+    assert again.json["capture"]["id"] == first.json["capture"]["id"]
+    assert count(Capture) == 1 and count(Note) == 1
