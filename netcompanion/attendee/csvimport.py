@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from ..exceptions import Rejected
+from .models import DETAIL_LIMITS
 
 #: Target keys and their labels, in the order the mapping form offers them. The labels are lazy
 #: (translated when used); call str() where plain text is needed.
@@ -60,15 +61,7 @@ _SYNONYMS: dict[str, str] = {
     "Página web",
 }
 
-_MAX_LENGTH = {
-    "name": 200,
-    "email": 254,
-    "company": 200,
-    "title": 200,
-    "phone": 50,
-    "linkedin_url": 500,
-    "website_url": 500,
-}
+_MAX_LENGTH = DETAIL_LIMITS
 _OUTPUT_KEYS = ("name", "email", "company", "title", "phone", "linkedin_url", "website_url")
 _SAVE_AS = _l("In Excel choose File > Save As > 'CSV UTF-8 (Comma delimited)'.")
 _SNIFF_CHARS = 4096  # Sniffer's regex is quadratic on hostile input; a few KB is plenty.

@@ -52,6 +52,19 @@ def format_badge_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if code else ""
 
 
+#: A person's details and their longest allowed values, in form order: what an attendee row, a
+#: CSV import and a capture keep.
+DETAIL_LIMITS = {
+    "name": 200,
+    "email": 254,
+    "company": 200,
+    "title": 200,
+    "phone": 50,
+    "linkedin_url": 500,
+    "website_url": 500,
+}
+
+
 class Source(enum.StrEnum):
     ORGANIZER = "organizer"
     IMPORT = "import"

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from ..attendee.models import Availability
+from ..attendee.models import DETAIL_LIMITS, Availability
 from ..dbtypes import utcnow
 from . import cards
 from .models import EventQuestion, QuestionKind, Rating
@@ -24,15 +24,7 @@ MAX_ANSWER = 500
 #: A device clock may be off; one more than a day ahead is a broken clock or a forgery.
 CLOCK_SLACK = timedelta(days=1)
 
-CONTACT_FIELDS = {
-    "name": 200,
-    "email": 254,
-    "company": 200,
-    "title": 200,
-    "phone": 50,
-    "linkedin_url": 500,
-    "website_url": 500,
-}
+CONTACT_FIELDS = DETAIL_LIMITS
 
 
 class ItemError(Exception):

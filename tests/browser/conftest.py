@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
+
+from tests.browser.camera import write_clip
 
 #: A phone held in one hand: the narrowest screen the pages must serve well.
 PHONE = {"width": 360, "height": 740}
@@ -131,25 +131,10 @@ def phone(browser):
         context.close()
 
 
-MAKE_Y4M = Path(__file__).resolve().parents[3] / "shared" / "tools" / "make_y4m.py"
-
-
 def fake_camera_video(path: Path, text: str | None, blank: int = 0, frames: int = 1) -> Path:
     """Write a .y4m clip for Chromium's fake camera: ``blank`` grey frames, then the QR of
     ``text`` (or grey only when ``text`` is None). Chromium plays it in a loop."""
-    if text is None:
-        width, height = 640, 480
-        frame = b"FRAME\n" + bytes([128]) * (width * height * 3 // 2)
-        path.write_bytes(f"YUV4MPEG2 W{width} H{height} F30:1 Ip A1:1 C420jpeg\n".encode() + frame)
-        return path
-    assert MAKE_Y4M.exists(), f"{MAKE_Y4M} is missing"
-    subprocess.run(
-        [sys.executable, str(MAKE_Y4M), text, str(path), "--blank", str(blank),
-         "--frames", str(frames)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return path
+    return write_clip(path, text, blank, frames)
 
 
 def camera_browser(playwright, video: Path):
