@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import secrets
 import statistics
 import sys
@@ -140,6 +141,7 @@ def kib(n: int) -> str:
 
 
 def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request hides the figures
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="passes of the clip to time")
     parser.add_argument("--blank", type=int, default=30, help="grey frames before the QR")
