@@ -115,3 +115,17 @@ def test_attendee_search_finds_by_name_email_or_company(
     login(client, owner)
     page = client.get(f"/events/{event.public_id}/attendees?q=navy").get_data(as_text=True)
     assert "Grace Hopper" in page and "Ada Lovelace" not in page
+
+
+def test_attendee_list_pages_keep_the_search(client, make_company, make_event, make_attendee):
+    owner = make_company()
+    event = make_event(owner)
+    for n in range(51):
+        make_attendee(owner, event, name=f"Pat {n:02d}")
+    make_attendee(owner, event, name="Someone Else")
+    login(client, owner)
+    first = client.get(f"/events/{event.public_id}/attendees?q=pat").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Pat 00" in first and "Pat 50" not in first
+    assert f"/events/{event.public_id}/attendees?q=pat&amp;page=2" in first
+    second = client.get(f"/events/{event.public_id}/attendees?q=pat&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Pat 50" in second and "Someone Else" not in second

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from netcompanion.capture.models import Capture, Note
@@ -127,3 +129,16 @@ def test_delete_a_capture_and_its_now_orphaned_contact(fair, login_as, api, clie
     assert client.get(first["url"]).status_code == 404
     assert [c.name for c in db.session.scalars(select(Contact))] == ["Bo"]
     assert db.session.scalars(select(Note)).all() == []
+
+
+def test_capture_list_pages_keep_the_filters(fair, login_as, api, client):
+    organizer, event, exhibitor = fair
+    login_as(exhibitor)
+    api.batch([item(event, contact={"name": f"Hot {n:02d}"}, rating="hot") for n in range(51)])
+    api.batch([item(event, contact={"name": "Cold one"}, rating="cold")])
+    first = client.get(f"/events/{event.public_id}/captures?rating=hot").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Hot 50" in first and "Hot 00" not in first
+    next_url = re.search(r'href="([^"]*page=2[^"]*)"', first).group(1).replace("&amp;", "&")
+    assert "rating=hot" in next_url
+    second = client.get(next_url).get_data(as_text=True)
+    assert "Page 2 of 2" in second and "Hot 00" in second and "Cold one" not in second
