@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import vobject
+from flask import Response, send_file
 
 from ..attendee.models import Attendee
 
@@ -27,3 +30,15 @@ def public_card(attendee: Attendee, note: str = "") -> str:
     if note:
         card.add("note").value = note
     return card.serialize()
+
+
+def download(card: str, name: str) -> Response:
+    """A vCard as a file download named after the contact; private, never cached stale."""
+    response = send_file(
+        io.BytesIO(card.encode()),
+        mimetype="text/vcard",
+        as_attachment=True,
+        download_name=f"{name.strip() or 'contact'}.vcf",
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

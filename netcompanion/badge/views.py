@@ -9,7 +9,6 @@ token gets the same 404 page as one that never existed, so nothing about other a
 from __future__ import annotations
 
 import hashlib
-import io
 
 from flask import (
     Blueprint,
@@ -20,7 +19,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -35,6 +33,7 @@ from ..dbtypes import utcnow
 from ..event.models import Exhibitor
 from ..extensions import db, limiter
 from . import qr
+from . import vcard as vcards
 from .service import badge_token, badge_url, resolve_badge
 from .vcard import public_card
 
@@ -85,15 +84,7 @@ def vcard(token: str):
     if attendee is None:
         return invalid_badge()
     note = _("Met at %(event)s", event=attendee.event.name)
-    body = public_card(attendee, note).encode()
-    response = send_file(
-        io.BytesIO(body),
-        mimetype="text/vcard",
-        as_attachment=True,
-        download_name=f"{attendee.name.strip() or 'contact'}.vcf",
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return vcards.download(public_card(attendee, note), attendee.name)
 
 
 def _qr_response(data: str, kind: str) -> Response:

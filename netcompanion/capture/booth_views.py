@@ -8,15 +8,14 @@ naive bots away: they get the thank-you page and nothing is written.
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, current_app, flash, render_template, request, send_file
+from flask import Blueprint, current_app, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..attendee import service as attendees
 from ..attendee.models import Availability
+from ..badge import vcard as vcards
 from ..badge.service import resolve_booth
 from ..event.models import Exhibitor
 from ..exceptions import Rejected
@@ -144,12 +143,4 @@ def contact_card(token: str):
     booth = resolve_booth(token)
     if booth is None:
         return _invalid()
-    body = booths.booth_card(booth).encode()
-    response = send_file(
-        io.BytesIO(body),
-        mimetype="text/vcard",
-        as_attachment=True,
-        download_name=f"{booth.booth_name.strip() or 'contact'}.vcf",
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return vcards.download(booths.booth_card(booth), booth.booth_name)
