@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     i18n.init_app(app)
 
+    from .account.profile_views import bp as profile_bp
     from .account.views import bp as account_bp
     from .attendee.import_views import bp as attendee_import_bp
     from .attendee.views import bp as attendee_bp
@@ -59,10 +60,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .capture.question_views import bp as questions_bp
     from .capture.scanner import bp as scanner_bp
     from .capture.views import bp as capture_bp
+    from .contact.views import bp as contact_bp
     from .dashboard.views import bp as dashboard_bp
     from .event.views import bp as event_bp
+    from .followup.today_views import bp as today_bp
+    from .followup.views import bp as followup_bp
     from .health import bp as health_bp
     from .job.views import bp as job_bp
+    from .outreach.calendar_views import bp as calendar_bp
+    from .outreach.views import bp as outreach_bp
     from .pwa import bp as pwa_bp
 
     app.register_blueprint(account_bp)
@@ -80,6 +86,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(event_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(profile_bp)
+    app.register_blueprint(contact_bp)
+    app.register_blueprint(today_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(outreach_bp)
+    app.register_blueprint(calendar_bp)
 
     errors.register(app)
     security.register(app)

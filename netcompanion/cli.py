@@ -18,3 +18,17 @@ def register(app: Flask) -> None:
         click.echo(f"Demo ready at {base}/login  (password for every demo login: {DEMO_PASSWORD})")
         for login in logins:
             click.echo(f"  {login.email:<38} {login.role:<10} {login.company}")
+
+    @app.cli.group("followup")
+    def followup() -> None:
+        """Follow-up reminders."""
+
+    @followup.command("digest")
+    def digest() -> None:
+        """Email each member today's due follow-ups; run it from cron, hourly is fine."""
+        from .dbtypes import utcnow
+        from .followup.digest import send_digests
+
+        sent = send_digests(utcnow())
+        db.session.commit()
+        click.echo(f"Digests sent: {sent}")

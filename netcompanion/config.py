@@ -58,6 +58,8 @@ class Defaults:
     #: Details left on a booth's page, per address; as generous, for the same reason.
     BOOTH_FORM_RATE_LIMIT = "20 per minute;300 per hour"
     BADGE_RATE_LIMIT = "120 per minute"
+    #: Calendar apps poll a feed every few minutes at most; more is a leaked URL being scraped.
+    CALENDAR_RATE_LIMIT = "30 per minute"
 
     INVITATION_TTL = timedelta(days=7)
 
@@ -75,6 +77,10 @@ class Defaults:
     MAIL_USE_SSL = False
     MAIL_TIMEOUT = 10
     MAIL_DEFAULT_SENDER = "NetCompanion <no-reply@localhost>"
+    #: Whose address outreach is From: "recruiter" (their own; the mail server must be allowed
+    #: to send for their domain) or "app" (MAIL_DEFAULT_SENDER's address under the recruiter's
+    #: name, for relays that enforce SPF and DMARC). Reply-To is the recruiter either way.
+    OUTREACH_FROM = "recruiter"
 
     LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español"}
     BABEL_DEFAULT_LOCALE = "en"

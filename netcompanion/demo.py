@@ -1,4 +1,5 @@
-"""A demo a newcomer can try at once: a recruiting team, an event, its exhibitors, attendees.
+"""A demo a newcomer can try at once: a recruiting team, an event, its exhibitors, attendees,
+and (``demo_relationships``) the follow-up work that came out of an earlier meetup.
 
 Loading it twice changes nothing: every object is looked up by a natural key first.
 """
@@ -24,6 +25,7 @@ from .capture.models import (
     Rating,
 )
 from .dbtypes import utcnow
+from .demo_relationships import add_relationships
 from .event.models import Event, Exhibitor
 from .event.service import new_join_code
 from .extensions import db
@@ -147,6 +149,7 @@ def load_demo() -> list[DemoLogin]:
     _add_attendees(event)
     _add_capture_sheet(event)
     db.session.flush()
+    add_relationships(orgs["Acme Talent"], event)
     _add_captures(event, orgs["Acme Talent"])
     return LOGINS
 
@@ -189,7 +192,9 @@ def _add_capture_sheet(event: Event) -> None:
 
 def _add_captures(event: Event, org: Organization) -> None:
     """A few conversations Acme's recruiter already captured, so the capture list is not empty."""
-    if db.session.scalars(select(Capture).where(Capture.organization_id == org.id)).first():
+    if db.session.scalars(
+        select(Capture).where(Capture.organization_id == org.id, Capture.event_id == event.id)
+    ).first():
         return
     recruiter = db.session.scalars(
         select(User).where(User.email == "recruiter@acme-talent.example.com")
@@ -201,12 +206,16 @@ def _add_captures(event: Event, org: Organization) -> None:
     when = utcnow()
     for email, rating, interests, note in CAPTURES:
         attendee = attendees[email]
-        contact = Contact(
+        # Someone the company met before (at the meetup) is the same contact.
+        contact = db.session.scalars(
+            select(Contact).where(Contact.organization_id == org.id, Contact.email == email)
+        ).first() or Contact(
             organization_id=org.id,
             name=attendee.name,
             company=attendee.company,
             title=attendee.title,
         )
+        contact.last_met_at = when
         capture = Capture(
             organization_id=org.id,
             event=event,

@@ -23,9 +23,13 @@ from netcompanion.capture.models import (
     EventQuestion,
     QuestionKind,
 )
+from netcompanion.contact.models import ContactMerge, MatchReason, MatchSuggestion, TouchKind
 from netcompanion.dbtypes import utcnow
 from netcompanion.extensions import db
+from netcompanion.followup import service as followups
+from netcompanion.followup.models import ListEntry
 from netcompanion.job.models import Job
+from netcompanion.outreach.models import MessageTemplate
 from tests.conftest import login
 
 #: Routes that take an identifier but are public by design, and why.
@@ -40,6 +44,7 @@ PUBLIC = {
     "booth.form": "the path is a signed booth-poster token: its page is public by design",
     "booth.share": "the booth-poster token again; the attendee's own secret key is in the form",
     "booth.contact_card": "the booth's public contact card, behind the same signed token",
+    "calendar.feed": "the path is the member's secret calendar key, revocable, stored hashed",
 }
 
 #: Routes that may also refuse another company's object with this status, and why that is safe.
@@ -62,6 +67,12 @@ SUBJECT_NAMES = {
     "job_id",
     "question_id",
     "capture_id",
+    "contact_id",
+    "list_id",
+    "entry_id",
+    "template_id",
+    "merge_id",
+    "suggestion_id",
 }
 
 #: Text only company B's data contains: it must never reach company A.
@@ -75,6 +86,10 @@ B_SECRETS = (
     "Zeta-Job-77c1",
     "Zeta-Question-3e5f",
     "Zeta Capture 5a6b",
+    "Zeta Double 8e2c",
+    "Zeta-List-6d0f",
+    "Zeta-Template-1c9a",
+    "Zeta-Touch-2f4e",
 )
 
 #: Form values a request might carry, so handlers get as far as their access checks.
@@ -137,6 +152,8 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
     capture_a = _capture(owner_a.organization_id, event_a, "Alpha Capture")
     capture_b = _capture(owner_b.organization_id, event_b, "Zeta Capture 5a6b")
     db.session.flush()
+    follow_a = _follow_up(owner_a, capture_a, "Alpha List", "Alpha Double")
+    follow_b = _follow_up(owner_b, capture_b, "Zeta-List-6d0f", "Zeta Double 8e2c")
 
     subjects = World(
         a={
@@ -149,6 +166,7 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "question_id": question_a.public_id,
             "capture_id": capture_a.public_id,
             "token": badge_token(attendee_a),
+            **follow_a,
         },
         b={
             "event_id": event_b.public_id,
@@ -160,6 +178,7 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "question_id": question_b.public_id,
             "capture_id": capture_b.public_id,
             "token": badge_token(attendee_b),
+            **follow_b,
         },
     )
     db.session.commit()
@@ -185,6 +204,44 @@ def _capture(org_id: int, event, name: str) -> Capture:
     )
     db.session.add(capture)
     return capture
+
+
+def _follow_up(owner, capture, list_name: str, double_name: str) -> dict[str, str]:
+    """A list with the capture's contact in it, a template, a touch, a merge and a suggestion."""
+    org_id = owner.organization_id
+    lst = followups.create_list(owner, list_name)
+    followups.add_entries(lst, [followups.candidate_from_capture(capture)], owner.id)
+    entry = db.session.scalars(select(ListEntry).where(ListEntry.list_id == lst.id)).one()
+    followups.log_touch(
+        owner, capture.contact, TouchKind.CALL, body=list_name.replace("List", "Touch")
+    )
+    template = MessageTemplate(
+        organization_id=org_id,
+        name=list_name.replace("List", "Template"),
+        subject="Hello {{ contact.first_name }}",
+        body="Hi",
+    )
+    double = Contact(organization_id=org_id, name=double_name, email=f"{org_id}-double@example.com")
+    third = Contact(organization_id=org_id, name=double_name)
+    db.session.add_all([template, double, third])
+    db.session.flush()
+    merge = ContactMerge(organization_id=org_id, survivor_id=double.id, merged_id=third.id)
+    suggestion = MatchSuggestion(
+        organization_id=org_id,
+        contact_id=double.id,
+        other_id=capture.contact.id,
+        reason=MatchReason.PHONE,
+    )
+    db.session.add_all([merge, suggestion])
+    db.session.flush()
+    return {
+        "contact_id": capture.contact.public_id,
+        "list_id": lst.public_id,
+        "entry_id": entry.public_id,
+        "template_id": template.public_id,
+        "merge_id": merge.public_id,
+        "suggestion_id": suggestion.public_id,
+    }
 
 
 def snapshot_of_b(b_org_id: int) -> list:

@@ -112,3 +112,50 @@ def test_upgrading_a_database_with_events_keeps_them_usable(empty_database_url):
             row = conn.execute(sa.text("SELECT self_registration_open FROM event")).one()
         assert bool(row[0]) is True
         db.engine.dispose()
+
+
+def test_upgrading_contacts_gives_them_match_keys_and_their_latest_encounter(
+    empty_database_url,
+):
+    """Contacts from before matching by phone and LinkedIn get their keys and search text."""
+    app = create_app(config_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision="0003")
+        statements = [
+            "INSERT INTO organization (id, public_id, name, created_at) "
+            "VALUES (1, 'org-public-id-001', 'Acme', '2026-01-01 00:00:00')",
+            "INSERT INTO event (id, public_id, organization_id, name, starts_on, ends_on, "
+            "timezone, venue, description, join_code, self_registration_open, interest_tags, "
+            "created_at, updated_at) VALUES (1, 'event-public-id-01', 1, 'Old Fair', "
+            "'2026-05-01', '2026-05-02', 'UTC', '', '', 'ABCDEFGH', true, '[]', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO contact (id, public_id, organization_id, name, email, company, title, "
+            "phone, linkedin_url, website_url, created_at, updated_at) VALUES "
+            "(1, 'contact-public-01', 1, 'Zoë Müller', 'zoe@example.com', 'Initech', '', "
+            "'+49 30 1234567', 'https://www.linkedin.com/in/Zoe-M/', '', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00'), "
+            "(2, 'contact-public-02', 1, 'Never Met', '', '', '', '', '', '', "
+            "'2026-02-01 00:00:00', '2026-02-01 00:00:00')",
+            "INSERT INTO capture (id, public_id, organization_id, event_id, contact_id, source, "
+            "name, email, company, title, phone, linkedin_url, website_url, answers, "
+            "consent_text, consent_locale, captured_at, created_at, updated_at) VALUES "
+            "(1, 'capture-public-01', 1, 1, 1, 'walk_in', 'Zoë Müller', '', '', '', '', '', '', "
+            "'{}', '', '', '2026-05-01 10:00:00', '2026-05-01 10:00:00', "
+            "'2026-05-01 10:00:00')",
+        ]
+        with db.engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT phone_key, linkedin_key, search_text, last_met_at "
+                    "FROM contact ORDER BY id"
+                )
+            ).all()
+        db.engine.dispose()
+    met, never = rows
+    assert met[:3] == ("49301234567", "in/zoe-m", "zoe muller zoe@example.com initech")
+    assert str(met[3]).startswith("2026-05-01 10:00")
+    assert str(never[3]).startswith("2026-02-01")  # never met: when it was added

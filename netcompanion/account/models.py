@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import UTCDateTime, text_enum, utcnow
@@ -63,6 +63,16 @@ class User(PublicIdMixin, UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     #: Set when the member is removed from the company: they can no longer sign in.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: IANA zone: what "today" means for this member's follow-ups, digest and calendar.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: Appended to outreach messages as ``recruiter.signature``.
+    signature: Mapped[str] = mapped_column(Text, default="")
+    #: Whether the daily digest of due follow-ups is mailed to this member.
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The member's local date of the last digest sent: a second cron run that day sends none.
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
+    #: SHA-256 of the secret in the member's calendar feed URL; None when no feed is on.
+    calendar_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="members")

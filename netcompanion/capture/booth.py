@@ -17,10 +17,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..attendee.models import Attendee, Availability
+from ..contact import matching
+from ..contact.models import MatchSuggestion
 from ..dbtypes import utcnow
 from ..event.models import Event, Exhibitor
 from ..exceptions import Rejected
 from ..extensions import db
+from ..followup import service as followups
+from ..ids import new_public_id
+from ..inserts import insert_skipping_duplicates
 from . import items, recording
 from .models import Capture, CaptureSource, Contact
 
@@ -31,7 +36,7 @@ DETAIL_FIELDS = ("name", "email", "company", "title", "phone", "linkedin_url", "
 
 @dataclass
 class _Encounter:
-    """What ``recording.existing_captures`` and ``contacts_by_email`` read of an upload."""
+    """What ``recording.existing_captures`` reads of an upload."""
 
     event: Event
     attendee: Attendee | None
@@ -146,21 +151,43 @@ def record_booth(
         availability=availability,
         note=message,
     )
-    capture = _find_or_create(booth, event, attendee, details, now)
+    capture, created, doubts = _find_or_create(booth, event, attendee, details, now)
     recording.merge(capture, item, details, {}, None, attendee)
     # The latest consent is the one that counts: it names what they agreed to most recently.
     capture.consent_text = consent_text
     capture.consent_locale = locale
     capture.consent_at = now
+    capture.contact.last_met_at = now
+    db.session.flush()
+    suggestions = [
+        {
+            "public_id": new_public_id(),
+            "organization_id": booth.organization_id,
+            "contact_id": capture.contact_id,
+            "other_id": other.id,
+            "reason": reason,
+            "created_at": now,
+        }
+        for other, reason in doubts
+        if other.id != capture.contact_id
+    ]
+    if suggestions:  # possible duplicates, for a recruiter to review; asked once per pair
+        statement = insert_skipping_duplicates(
+            MatchSuggestion.__table__, ["contact_id", "other_id"]
+        )
+        db.session.connection().execute(statement, suggestions)
+    if created:  # the event's rules put every new capture in their lists
+        for lst in followups.rule_lists(booth.organization_id, {event.id}).get(event.id, []):
+            followups.add_entries(lst, [followups.candidate_from_capture(capture)], None)
     db.session.flush()
     return capture
 
 
 def _find_or_create(
     booth: Exhibitor, event: Event, attendee: Attendee | None, details: dict, now
-) -> Capture:
+) -> tuple[Capture, bool, list]:
     """The company's capture of this person at the event (same badge-holder or email), or a
-    new one."""
+    new one on the contact they match; with whether it is new, and possible duplicates."""
     org_id = booth.organization_id
     encounter = [_Encounter(event, attendee, details)]
     by_attendee, by_email = recording.existing_captures(org_id, encounter)
@@ -171,11 +198,16 @@ def _find_or_create(
     if capture is not None:
         if attendee is not None and capture.attendee_id is None:
             capture.attendee = attendee  # they told us who they are
-        return capture
-    contact = recording.contacts_by_email(org_id, encounter).get(email) if email else None
+        return capture, False, []
+    match = matching.find(org_id, [details])[0]
+    contact = match.contact
     if contact is None:
         contact = Contact(organization_id=org_id, **{k: details.get(k, "") for k in DETAIL_FIELDS})
         db.session.add(contact)
+    else:
+        for key in DETAIL_FIELDS:  # what they typed fills what the company lacked
+            if details.get(key) and not getattr(contact, key):
+                setattr(contact, key, details[key])
     capture = Capture(
         organization_id=org_id,
         event=event,
@@ -190,7 +222,7 @@ def _find_or_create(
         **{k: details.get(k, "") for k in DETAIL_FIELDS},
     )
     db.session.add(capture)
-    return capture
+    return capture, True, match.doubts
 
 
 def booth_card(booth: Exhibitor) -> str:

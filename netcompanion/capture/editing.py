@@ -55,8 +55,18 @@ def delete(capture: Capture) -> None:
     contact_id = capture.contact_id
     db.session.delete(capture)
     db.session.flush()
-    others = db.session.scalar(
-        select(func.count()).select_from(Capture).where(Capture.contact_id == contact_id)
-    )
-    if not others:
+    if not _still_known(contact_id):
         db.session.execute(delete_rows(Contact).where(Contact.id == contact_id))
+
+
+def _still_known(contact_id: int) -> bool:
+    """Whether the contact has other captures, list entries or touches: then it stays.
+    (Erasing the person altogether is ``contact.erasure``.)"""
+    from ..contact.models import Touch
+    from ..followup.models import ListEntry
+
+    for model in (Capture, ListEntry, Touch):
+        found = select(func.count()).select_from(model).where(model.contact_id == contact_id)
+        if db.session.scalar(found):
+            return True
+    return False

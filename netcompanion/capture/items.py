@@ -57,6 +57,8 @@ class Item:
     tags: list[str] = field(default_factory=list)
     answers: dict = field(default_factory=dict)
     note: str = ""
+    #: Public id of a follow-up list to queue the person in ("queue for follow-up").
+    follow_up: str | None = None
 
 
 def _invalid(fields: dict[str, str]) -> ItemError:
@@ -207,6 +209,12 @@ def _assessment(raw: dict, item: Item, errors: dict) -> None:
     else:
         item.answers = answers
     item.note = _text(raw, "note", errors, MAX_NOTE)
+    follow_up = raw.get("follow_up")
+    if follow_up is not None and follow_up != "":
+        if not isinstance(follow_up, str) or len(follow_up) > 40:
+            errors["follow_up"] = _("Give the id of one of your follow-up lists.")
+        else:
+            item.follow_up = follow_up
 
 
 def clean_tags(tags: list[str]) -> list[str]:

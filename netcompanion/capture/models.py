@@ -89,9 +89,29 @@ class EventQuestion(PublicIdMixin, db.Model):
 
 
 class Contact(PublicIdMixin, db.Model):
-    """A person as one company knows them, across events."""
+    """A person as one company knows them, across events.
 
-    __table_args__ = (Index("ix_contact_organization_id_email", "organization_id", "email"),)
+    Captures of the same person land on one contact, matched by badge, email, phone or LinkedIn
+    profile (``netcompanion.contact.matching``). A contact merged into another keeps its row,
+    pointing at the survivor, so the merge can be undone.
+    """
+
+    __table_args__ = (
+        Index("ix_contact_organization_id_email", "organization_id", "email"),
+        Index("ix_contact_organization_id_phone_key", "organization_id", "phone_key"),
+        Index("ix_contact_organization_id_linkedin_key", "organization_id", "linkedin_key"),
+        # The contacts list, most recently met first: read backwards along this index
+        # (PostgreSQL), or along the next one, which also counts live contacts without
+        # visiting the table (both; SQLite orders along it too).
+        Index("ix_contact_organization_id_last_met_at", "organization_id", "last_met_at", "id"),
+        Index(
+            "ix_contact_organization_id_merged_into_id_last_met_at",
+            "organization_id",
+            "merged_into_id",
+            "last_met_at",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
@@ -103,8 +123,47 @@ class Contact(PublicIdMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(50), default="")
     linkedin_url: Mapped[str] = mapped_column(String(500), default="")
     website_url: Mapped[str] = mapped_column(String(500), default="")
+    #: The phone number's digits, country code first; "" when unknown. Kept by ``matching``.
+    phone_key: Mapped[str] = mapped_column(String(20), default="")
+    #: The LinkedIn profile as "in/<slug>", lower-cased; "" when unknown. Kept by ``matching``.
+    linkedin_key: Mapped[str] = mapped_column(String(120), default="")
+    #: Name, email, company and title, case- and accent-folded: what contact search reads.
+    search_text: Mapped[str] = mapped_column(String(900), default="")
+    #: The latest encounter, by the device's clock; for a contact never met at an event (added
+    #: by hand or imported), when it was added. Never empty, so one index serves the order.
+    last_met_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The person asked not to be contacted (or must not be): outreach refuses while set.
+    do_not_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    do_not_contact_reason: Mapped[str] = mapped_column(String(500), default="")
+    do_not_contact_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    #: Consent to be contacted that a recruiter recorded (said at the booth, given by email),
+    #: beside the consent captured with the booth form or the badge.
+    consent_text: Mapped[str] = mapped_column(Text, default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    #: Set when this contact was merged into another: it is hidden until the merge is undone.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    #: Every encounter, latest first: the contact page's timeline.
+    captures: Mapped[list[Capture]] = relationship(
+        order_by="(Capture.captured_at.desc(), Capture.id.desc())", viewonly=True
+    )
+
+    @property
+    def do_not_contact(self) -> bool:
+        return self.do_not_contact_at is not None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
 
 
 class Capture(PublicIdMixin, db.Model):

@@ -18,6 +18,8 @@ from .models import Capture, CaptureTag, Note, Rating
 class Filters:
     event_id: int | None = None
     rating: Rating | None = None
+    #: This rating or better: hot > warm > cold.
+    rating_min: Rating | None = None
     tag: str = ""
     recruiter_id: int | None = None
     attendee_public_id: str = ""
@@ -31,6 +33,8 @@ def captures(org_id: int, filters: Filters) -> Select[tuple[Capture]]:
         query = query.where(Capture.event_id == filters.event_id)
     if filters.rating is not None:
         query = query.where(Capture.rating == filters.rating)
+    if filters.rating_min is not None:
+        query = query.where(Capture.rating.in_(at_least(filters.rating_min)))
     if filters.tag:
         query = query.where(
             exists().where(
@@ -62,6 +66,15 @@ def captures(org_id: int, filters: Filters) -> Select[tuple[Capture]]:
             )
         )
     return query.order_by(Capture.id.desc())  # ids grow with time: newest first, stable pages
+
+
+#: Ratings from best to worst.
+RATING_ORDER = (Rating.HOT, Rating.WARM, Rating.COLD)
+
+
+def at_least(rating: Rating) -> list[Rating]:
+    """The ratings as good as ``rating`` or better."""
+    return list(RATING_ORDER[: RATING_ORDER.index(rating) + 1])
 
 
 def with_everything(query: Select[tuple[Capture]]) -> Select[tuple[Capture]]:

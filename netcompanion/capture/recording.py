@@ -27,11 +27,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..account.models import User
 from ..attendee.models import Attendee
 from ..badge import token as tokens
+from ..contact import matching
+from ..contact.models import MatchReason, MatchSuggestion
 from ..dbtypes import utcnow
 from ..event.models import Event, Exhibitor
 from ..event.service import EventAccess
 from ..extensions import db
+from ..followup import service as followups
+from ..followup.models import FollowupList
 from ..ids import new_public_id
+from ..inserts import insert_skipping_duplicates
 from . import items as checks
 from . import queries, serialize
 from .items import Item, ItemError
@@ -57,6 +62,9 @@ class Outcome:
     error: ItemError | None = None
     #: The capture as JSON, taken before the commit expires what the session loaded.
     summary: dict | None = None
+    #: "unknown_list" when the follow-up list asked for is gone (archived or deleted while
+    #: the phone was offline): the capture is kept all the same.
+    follow_up: str | None = None
 
     def as_json(self) -> dict:
         body = {"client_id": self.client_id, "status": self.status}
@@ -64,6 +72,8 @@ class Outcome:
             body["error"] = self.error.as_json()
         elif self.summary is not None:
             body["capture"] = self.summary
+        if self.follow_up:
+            body["follow_up"] = self.follow_up
         return body
 
 
@@ -324,9 +334,9 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
         return
     org_id = user.organization_id
     by_attendee, by_email = existing_captures(org_id, fresh)
-    contacts = contacts_by_email(org_id, fresh)
+    people = _People(org_id, fresh)
+    lists = _FollowUps(org_id, fresh)
     drafts: list[_Draft] = []
-    new_contacts: list[SimpleNamespace] = []
     receipts = []
     for r in fresh:
         capture = by_attendee.get((r.event.id, r.attendee.id)) if r.attendee else None
@@ -335,28 +345,24 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
             capture = by_email.get((r.event.id, email))
         status = "merged" if capture is not None else "created"
         if capture is None:
-            contact = contacts.get(email) if email else None
-            if contact is None:
-                contact = SimpleNamespace(
-                    id=None,
-                    public_id=new_public_id(),
-                    organization_id=org_id,
-                    **_contact_fields(r.details),
-                )
-                new_contacts.append(contact)
-                if email:
-                    contacts[email] = contact
-            capture = _Draft(org_id, r, contact, user)
+            capture = _Draft(org_id, r, people.contact_for(r), user)
             drafts.append(capture)
             if r.attendee is not None:
                 by_attendee[(r.event.id, r.attendee.id)] = capture
             if email:
                 by_email[(r.event.id, email)] = capture
         merge(capture, r.item, r.details, r.answers, user, r.attendee)
-        outcomes[r.index] = Outcome(r.item.client_id, status, capture)
+        people.met(capture.contact, r)
+        lists.queue(capture, r, created=status == "created")
+        outcome = Outcome(r.item.client_id, status, capture)
+        if r.item.follow_up and not lists.known(r.item.follow_up):
+            outcome.follow_up = "unknown_list"
+        outcomes[r.index] = outcome
         receipts.append((r.item.client_id, capture, status))
-    _insert_drafts(new_contacts, drafts)
-    db.session.flush()  # merges into captures that existed before this batch
+    _insert_drafts(people.new, drafts)
+    db.session.flush()  # merges into captures and contacts that existed before this batch
+    people.insert_suggestions()
+    lists.insert(user)
     # Last, under the unique constraint: an upload recorded meanwhile by another request makes
     # this one fail as a whole, and the retry answers it as a replay.
     now = utcnow()
@@ -373,6 +379,133 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
             for client_id, capture, status in receipts
         ],
     )
+
+
+class _People:
+    """The contacts of a batch's new captures: matched to the company's contacts in one query
+    (``contact.matching``), or new, and shared by uploads of the same person in the batch."""
+
+    def __init__(self, org_id: int, fresh: list[_Resolved]):
+        self.org_id = org_id
+        self.matches = dict(
+            zip(
+                (r.index for r in fresh),
+                matching.find(org_id, [r.details for r in fresh]),
+                strict=True,
+            )
+        )
+        self.new: list[SimpleNamespace] = []
+        #: Contacts new in this batch, by each of their keys.
+        self.seen: dict[tuple[str, str], SimpleNamespace] = {}
+        #: (contact, possible duplicate, why): suggestions for review.
+        self.doubts: list[tuple[object, object, MatchReason]] = []
+
+    def contact_for(self, r: _Resolved):
+        match = self.matches[r.index]
+        doubts = list(match.doubts)
+        contact = match.contact
+        if contact is None:
+            contact, in_batch = self._seen_in_batch(r.details)
+            doubts += in_batch
+        if contact is None:
+            details = _contact_fields(r.details)
+            contact = SimpleNamespace(
+                id=None,
+                public_id=new_public_id(),
+                organization_id=self.org_id,
+                last_met_at=None,
+                **details,
+                **matching.keys_for(details),
+            )
+            self.new.append(contact)
+            for key in _keys(r.details):
+                self.seen.setdefault(key, contact)
+        self.doubts += [(contact, other, reason) for other, reason in doubts]
+        return contact
+
+    def _seen_in_batch(self, details: dict):
+        """A contact new in this batch with the same email, profile or (same-person) phone;
+        and the ones that only share a phone line, as doubts."""
+        email = details.get("email", "")
+        doubts = []
+        for kind, value in _keys(details):
+            other = self.seen.get((kind, value))
+            if other is None:
+                continue
+            if kind == "phone" and email and other.email and other.email != email:
+                doubts.append((other, MatchReason.PHONE))  # a shared line, maybe
+                continue
+            return other, doubts
+        return None, doubts
+
+    def met(self, contact, r: _Resolved) -> None:
+        """Note the encounter on the contact: the latest meeting, and details it lacked."""
+        when = r.item.captured_at
+        if contact.last_met_at is None or when > contact.last_met_at:
+            contact.last_met_at = when
+        if isinstance(contact, Contact):
+            for key, value in _contact_fields(r.details).items():
+                if value and not getattr(contact, key):
+                    setattr(contact, key, value)
+
+    def insert_suggestions(self) -> None:
+        """Possible duplicates, for a recruiter to review: never merged silently."""
+        rows = {}
+        for contact, other, reason in self.doubts:
+            if contact.id != other.id:
+                rows.setdefault(
+                    (contact.id, other.id),
+                    {
+                        "public_id": new_public_id(),
+                        "organization_id": self.org_id,
+                        "contact_id": contact.id,
+                        "other_id": other.id,
+                        "reason": reason,
+                        "created_at": utcnow(),
+                    },
+                )
+        rows = list(rows.values())
+        if rows:
+            statement = insert_skipping_duplicates(
+                MatchSuggestion.__table__, ["contact_id", "other_id"]
+            )
+            db.session.connection().execute(statement, rows)
+
+
+def _keys(details: dict) -> list[tuple[str, str]]:
+    """The person's match keys, strongest first."""
+    derived = matching.keys_for(details)
+    keys = [("email", details.get("email", ""))]
+    keys += [("linkedin", derived["linkedin_key"]), ("phone", derived["phone_key"])]
+    return [key for key in keys if key[1]]
+
+
+class _FollowUps:
+    """ "Queue for follow-up" and the event's rules: which list each capture's contact joins."""
+
+    def __init__(self, org_id: int, fresh: list[_Resolved]):
+        self.rules = followups.rule_lists(org_id, {r.event.id for r in fresh})
+        wanted = {r.item.follow_up for r in fresh if r.item.follow_up}
+        self.chosen: dict[str, FollowupList] = {}
+        if wanted:
+            query = followups.lists_query(org_id).where(FollowupList.public_id.in_(wanted))
+            self.chosen = {lst.public_id: lst for lst in db.session.scalars(query)}
+        self.queued: dict[int, tuple[FollowupList, list]] = {}
+
+    def known(self, public_id: str) -> bool:
+        return public_id in self.chosen
+
+    def queue(self, capture, r: _Resolved, created: bool) -> None:
+        lists = list(self.rules.get(r.event.id, [])) if created else []
+        if r.item.follow_up in self.chosen:
+            lists.append(self.chosen[r.item.follow_up])
+        for lst in lists:
+            self.queued.setdefault(lst.id, (lst, []))[1].append(capture)
+
+    def insert(self, user: User) -> None:
+        for lst, captures in self.queued.values():
+            candidates = [followups.candidate_from_capture(capture) for capture in captures]
+            followups.add_entries(lst, candidates, user.id)
 
 
 class _Draft:
@@ -505,21 +638,6 @@ def existing_captures(org_id: int, fresh: list[_Resolved]):
         if capture.email:
             by_email.setdefault((capture.event_id, capture.email), capture)
     return by_attendee, by_email
-
-
-def contacts_by_email(org_id: int, fresh: list[_Resolved]) -> dict[str, Contact]:
-    emails = {r.details["email"] for r in fresh if r.details.get("email")}
-    if not emails:
-        return {}
-    query = (
-        select(Contact)
-        .where(Contact.organization_id == org_id, Contact.email.in_(emails))
-        .order_by(Contact.id)
-    )
-    found: dict[str, Contact] = {}
-    for contact in db.session.scalars(query):
-        found.setdefault(contact.email, contact)
-    return found
 
 
 def _contact_fields(details: dict[str, str]) -> dict[str, str]:

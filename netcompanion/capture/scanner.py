@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..attendee.models import Availability
 from ..event import service as events
 from ..extensions import db
+from ..followup import service as followups
 from ..scoping import current_org_id
 from .models import EventQuestion, Rating
 
@@ -26,6 +27,8 @@ def scanner_config(ev: events.EventAccess) -> dict:
         .order_by(EventQuestion.position, EventQuestion.id)
     )
     scan_url = url_for("scanner.scan", event_id=event.public_id)
+    lists = db.session.scalars(followups.lists_query(current_user.organization_id))
+    automatic = followups.rule_lists(current_user.organization_id, {event.id})
     return {
         "event": {"id": event.public_id, "name": event.name, "timezone": event.timezone},
         "booth": {"name": ev.booth.booth_name, "location": ev.booth.booth_location},
@@ -35,6 +38,9 @@ def scanner_config(ev: events.EventAccess) -> dict:
             "name": current_user.organization.name,
         },
         "tags": list(event.interest_tags or []),
+        # "Queue for follow-up": the lists to offer, and those that take every capture anyway.
+        "lists": [{"id": lst.public_id, "name": lst.name} for lst in lists],
+        "automatic_lists": [lst.name for lst in automatic.get(event.id, [])],
         "questions": [
             {"id": q.public_id, "kind": q.kind.value, "prompt": q.prompt, "options": q.options}
             for q in questions

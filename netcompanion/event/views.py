@@ -10,6 +10,8 @@ from ..account.forms import ConfirmForm
 from ..errors import error_response
 from ..exceptions import Rejected
 from ..extensions import db, limiter
+from ..followup.coming import coming
+from ..followup.queries import rule_list_names, user_today
 from ..formhelpers import form_status, perform, show_rejection
 from ..scoping import current_org_id
 from . import service
@@ -50,9 +52,12 @@ def show(event_id: str):
         join_link = current_app.config["BASE_URL"] + url_for(
             "event.join", code=service.format_join_code(ev.event.join_code)
         )
+    org_id = current_org_id()
     return render_template(
         "event/show.html",
         ev=ev,
+        registered=coming(org_id, user_today(current_user), event_id=ev.event.id),
+        rule_lists=rule_list_names(org_id, ev.event.id),
         exhibitors=service.exhibitors(ev) if ev.is_organizer else [],
         join_code=service.format_join_code(ev.event.join_code) if ev.is_organizer else None,
         join_link=join_link,

@@ -45,6 +45,11 @@ const ui = {
   earlierList: $("[data-earlier-list]"),
   save: $("[data-save]"),
   toast: $("[data-toast]"),
+  followUp: $("[data-follow-up]"),
+  followUpOn: $("[data-follow-up-on]"),
+  followUpPick: $("[data-follow-up-pick]"),
+  followUpName: $("[data-follow-up-name]"),
+  followUpLists: $("[data-follow-up-lists]"),
 };
 
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
@@ -219,6 +224,105 @@ document.addEventListener("visibilitychange", () => {
 });
 store.onQueueChange(() => refreshQueue());
 
+// Follow-up -----------------------------------------------------------------------------------
+//
+// "Queue for follow-up" beside Save: the capture's contact joins the chosen list when it syncs.
+// What was chosen at the last Save (the list, on or off) is remembered per event and recruiter on
+// this phone, so the next person needs Save alone. A page kept from before follow-up lists
+// existed has no such control: then none of this does anything.
+
+const followUpKey = `netcompanion:follow-up:${config.event.id}:${config.user.id}`;
+const followUpLists = new Map((config.lists || []).map((list) => [list.id, list.name]));
+
+function followUpRadios() {
+  return [...(ui.followUpLists?.querySelectorAll("input[type=radio]") || [])];
+}
+
+function rememberedFollowUp() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(followUpKey) || "null");
+    // A list archived since is no longer offered: start again from off.
+    if (saved && followUpLists.has(saved.list)) return { list: saved.list, on: saved.on === true };
+  } catch {
+    // Storage blocked or unreadable: nothing remembered.
+  }
+  return null;
+}
+
+function rememberFollowUp(choice) {
+  try {
+    localStorage.setItem(followUpKey, JSON.stringify(choice));
+  } catch {
+    // Private mode or a full disk: the next sheet starts from off, the capture is saved anyway.
+  }
+}
+
+function chooseList(listId) {
+  const radio = followUpRadios().find((input) => input.value === listId) || followUpRadios()[0];
+  if (!radio) return;
+  radio.checked = true;
+  ui.followUpName.textContent = radio.labels[0]?.textContent ?? "";
+}
+
+function showListChooser(open) {
+  if (!ui.followUpLists) return;
+  ui.followUpLists.hidden = !open;
+  ui.followUpPick.setAttribute("aria-expanded", String(open));
+}
+
+/** Put the control back to the last Save's choice (after the form's reset). */
+function resetFollowUp() {
+  if (!ui.followUpOn) return;
+  const remembered = rememberedFollowUp();
+  chooseList(remembered?.list);
+  ui.followUpOn.checked = Boolean(remembered?.on);
+  showListChooser(false);
+}
+
+/** The list this capture is queued for, or null; and what to remember for the next one. */
+function followUpChoice() {
+  if (!ui.followUpOn) return { list: null, remember: null };
+  const list = followUpRadios().find((input) => input.checked)?.value ?? null;
+  const on = ui.followUpOn.checked && followUpLists.has(list);
+  return { list: on ? list : null, remember: list ? { list, on } : null };
+}
+
+if (ui.followUpOn) {
+  // A tap on a list picks it and closes the chooser; arrow keys move through the lists without
+  // closing it, Enter closes it. Picking a list means queueing for it.
+  let tapped = false;
+  const pick = (listId, close) => {
+    chooseList(listId);
+    ui.followUpOn.checked = true;
+    if (!close) return;
+    showListChooser(false);
+    ui.followUpPick.focus();
+  };
+  ui.followUpPick.addEventListener("click", () => showListChooser(ui.followUpLists.hidden));
+  ui.followUpLists.addEventListener("pointerdown", () => {
+    tapped = true;
+  });
+  ui.followUpLists.addEventListener("keydown", (event) => {
+    tapped = false;
+    if (event.key !== "Enter") return;
+    event.preventDefault(); // not a Save
+    pick(event.target.value, true);
+  });
+  ui.followUp.addEventListener("keydown", (event) => {
+    // Escape closes the open chooser, not the whole sheet with what was typed in it.
+    if (event.key !== "Escape" || ui.followUpLists.hidden) return;
+    event.preventDefault();
+    showListChooser(false);
+    ui.followUpPick.focus();
+  });
+  ui.followUpLists.addEventListener("change", (event) => pick(event.target.value, tapped));
+  ui.followUpLists.addEventListener("click", (event) => {
+    // The list already chosen, tapped again: no change event, but still an answer.
+    const input = event.target.closest?.("label")?.control;
+    if (tapped && input?.checked) pick(input.value, true);
+  });
+}
+
 // The capture sheet ---------------------------------------------------------------------------
 
 /** What the open sheet is about: {mode, badge?, code?, card?, recentKey?, capturedAt}. */
@@ -238,6 +342,7 @@ function resetSheet() {
   ui.codeInput.removeAttribute("aria-invalid");
   ui.nameInput.removeAttribute("aria-invalid");
   ui.save.disabled = false;
+  resetFollowUp();
 }
 
 function addFreeTag(value) {
@@ -335,7 +440,9 @@ ui.sheet.addEventListener("close", () => {
 });
 $("[data-close]").addEventListener("click", closeSheet);
 
-ui.form.addEventListener("input", () => {
+ui.form.addEventListener("input", (event) => {
+  // Choosing a follow-up list is not news about the person: what the server knows still shows.
+  if (ui.followUp?.contains(event.target)) return;
   touched = true;
 });
 ui.form.addEventListener("click", (event) => {
@@ -509,6 +616,8 @@ ui.form.addEventListener("submit", async (event) => {
     recruiter: config.user.id,
     ...fields,
   };
+  const followUp = followUpChoice();
+  if (followUp.list) item.follow_up = followUp.list;
   let label;
   if (state.mode === "badge") {
     item.badge = state.badge.token;
@@ -574,8 +683,9 @@ ui.form.addEventListener("submit", async (event) => {
     return;
   }
   performance.mark("scan:saved");
+  if (followUp.remember) rememberFollowUp(followUp.remember);
   closeSheet();
-  toast(text.saved);
+  toast(followUp.list ? fill(text.saved_follow_up, { list: followUpLists.get(followUp.list) }) : text.saved);
   refreshQueue();
   if (navigator.onLine !== false) syncSoon();
 });

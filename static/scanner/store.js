@@ -3,6 +3,8 @@
 // queue   key client_id: one upload waiting for the server, or one it refused for good.
 //         {client_id, item, state: "waiting"|"rejected", error, attempts, queued_at,
 //          recruiter_id, recruiter_name, organization_id, event_id, label: {name, company, code}}
+//         item is the upload as sent; item.follow_up (a list's public id) when the recruiter
+//         queued the person for follow-up, so the choice syncs with the capture, offline too.
 //         Deleted only once the server has confirmed it (created, merged or already synced).
 // recent  key "<organization>|<event>|<attendee>": the people this device knows it captured
 //         at an event (waiting or synced), so a second scan opens the capture instead of a blank

@@ -170,3 +170,13 @@ def camera_phone(playwright, tmp_path):
         context.close()
     for browser in browsers:
         browser.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core, to check pages against WCAG 2 A and AA (see ``test_accessibility``)."""
+    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
+    return AXE.read_text()

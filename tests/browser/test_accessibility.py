@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
@@ -17,12 +12,6 @@ RUN_AXE = """async () => {
     id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
   }));
 }"""
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
-    return AXE.read_text()
 
 
 def violations(page, axe_source: str) -> list:

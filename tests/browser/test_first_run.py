@@ -80,6 +80,7 @@ def test_organizer_and_exhibitor_on_their_phones(live_server, phone):
 def test_team_invitation_and_language_switch(live_server, phone):
     owner = phone()
     sign_up(owner, live_server, "Ola Owner", "ola@acme.example.com", "Acme Talent")
+    owner.locator(".usermenu summary").click()  # the team lives in the account menu
     owner.get_by_role("link", name="Team").click()
     assert_fits_phone_and_obeys_csp(owner)
     owner.get_by_label("Work email").fill("rico@acme.example.com")

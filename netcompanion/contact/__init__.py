@@ -1,0 +1,1 @@
+"""Contacts: one person across events, their touches, merges and possible duplicates."""

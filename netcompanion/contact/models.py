@@ -1,0 +1,129 @@
+"""What happens to a contact after the event: touches, merges and suggested duplicates.
+
+The contact itself lives with the captures (``netcompanion.capture.models.Contact``), which
+create it. Touches are append-only history; a merge records what it moved so that it can be
+undone exactly; a suggestion is a possible duplicate that is never merged without a person.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..account.models import User
+from ..capture.models import Contact
+from ..dbtypes import UTCDateTime, text_enum, utcnow
+from ..extensions import db
+from ..ids import PublicIdMixin
+
+
+class TouchKind(enum.StrEnum):
+    EMAIL = "email"
+    CALL = "call"
+    MEETING = "meeting"
+    MESSAGE = "message"
+    REPLY = "reply"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                "email": _l("Email sent"),
+                "call": _l("Call"),
+                "meeting": _l("Meeting"),
+                "message": _l("Message"),
+                "reply": _l("Reply received"),
+            }[self.value]
+        )
+
+
+class Touch(PublicIdMixin, db.Model):
+    """One contact with the person after the event. Logging one resets their cadences."""
+
+    __table_args__ = (Index("ix_touch_contact_id_happened_at", "contact_id", "happened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    kind: Mapped[TouchKind] = mapped_column(text_enum(TouchKind, "touch_kind"))
+    #: How an email left: "smtp" (sent by the app), "mailto" (the recruiter's own mail app);
+    #: "" for a touch logged by hand.
+    via: Mapped[str] = mapped_column(String(16), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    #: The message sent, or what was said: kept as written.
+    body: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contact: Mapped[Contact] = relationship()
+    by: Mapped[User | None] = relationship()
+
+
+class ContactMerge(PublicIdMixin, db.Model):
+    """One contact folded into another, with everything it moved, so it can be undone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    merged_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    #: What undoing needs: the survivor's fields before the merge, and the ids of the captures,
+    #: touches and list entries that moved or were set aside.
+    undo: Mapped[dict] = mapped_column(JSON, default=dict)
+    merged_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    survivor: Mapped[Contact] = relationship(foreign_keys=[survivor_id])
+    merged: Mapped[Contact] = relationship(foreign_keys=[merged_id])
+    merged_by: Mapped[User | None] = relationship(foreign_keys=[merged_by_id])
+
+
+class MatchReason(enum.StrEnum):
+    """Why two contacts may be one person."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    LINKEDIN = "linkedin"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                "email": _l("Same email"),
+                "phone": _l("Same phone number"),
+                "linkedin": _l("Same LinkedIn profile"),
+            }[self.value]
+        )
+
+
+class MatchSuggestion(PublicIdMixin, db.Model):
+    """Two contacts that may be the same person: offered for review, never merged silently."""
+
+    __table_args__ = (UniqueConstraint("contact_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: The newer contact, whose capture raised the question.
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    reason: Mapped[MatchReason] = mapped_column(text_enum(MatchReason, "match_reason"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: "merged" or "dismissed" once a recruiter decided; None while open.
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
+    other: Mapped[Contact] = relationship(foreign_keys=[other_id])

@@ -1,0 +1,1 @@
+"""Outreach: message templates, personalised per contact, sent by email or the mail app."""
