@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from netcompanion.account.models import Organization, User
 from netcompanion.attendee.models import Attendee
-from netcompanion.capture.models import Capture, EventQuestion, Note
+from netcompanion.capture.models import Capture, Contact, EventQuestion, Note
 from netcompanion.demo import DEMO_EVENT, DEMO_PASSWORD
 from netcompanion.event.models import Event, Exhibitor
 from netcompanion.extensions import db
@@ -57,3 +57,20 @@ def test_demo_recruiter_finds_captures_and_a_working_scanner(runner, client):
     assert "Jonas Weber" in captures and "Lucía Fernández" in captures
     scanner = client.get("/scan", follow_redirects=True).get_data(as_text=True)
     assert "Salary expectation" in scanner and "Leadership" in scanner
+
+
+def test_demo_recruiter_has_follow_ups_due_and_a_contact_met_twice(runner, client):
+    runner.invoke(args=["demo"])
+    client.submit(
+        "/login", {"email": "recruiter@acme-talent.example.com", "password": DEMO_PASSWORD}
+    )
+    today = client.get("/today").get_data(as_text=True)
+    assert "Jonas Weber" in today and "Backend engineers — nurture" in today
+    jonas = db.session.scalars(
+        select(Contact).where(Contact.email == "jonas.weber@example.com")
+    ).one()
+    assert len(jonas.captures) == 2  # the meetup, then the fair
+    response = client.get(f"/contacts/{jonas.public_id}/message")
+    assert response.status_code == 200, response.status_code
+    message = response.get_data(as_text=True)
+    assert "Hi Jonas," in message and "when we met at Berlin Tech Careers Fair" in message

@@ -10,7 +10,7 @@ from netcompanion.attendee import service as attendees
 from netcompanion.badge.service import booth_token
 from netcompanion.capture.models import Capture
 from netcompanion.extensions import db
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.test_accessibility import violations
 from tests.browser.test_first_run import assert_fits_phone_and_obeys_csp
 
 
@@ -23,12 +23,6 @@ def booth(make_company, make_event, join_event):
     exhibitor = make_company("Acme Talent")
     booth = join_event(exhibitor, event, "Acme Talent", "Hall 2, B12")
     return organizer, event, booth
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    assert AXE.exists(), "axe-core is missing: run `npm ci` (make test does)"
-    return AXE.read_text()
 
 
 def captures() -> list[Capture]:

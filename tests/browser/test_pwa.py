@@ -9,7 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.conftest import AXE
+from tests.browser.test_accessibility import violations
 from tests.browser.test_first_run import assert_fits_phone_and_obeys_csp
 from tests.browser.test_scanner import (
     captures,

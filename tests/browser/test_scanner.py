@@ -30,7 +30,8 @@ from netcompanion.capture.models import (
 from netcompanion.capture.recording import record
 from netcompanion.event import service as events
 from netcompanion.extensions import db
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.conftest import AXE
+from tests.browser.test_accessibility import violations
 from tests.browser.test_first_run import assert_fits_phone_and_obeys_csp
 from tests.conftest import PASSWORD
 

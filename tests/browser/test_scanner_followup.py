@@ -15,7 +15,8 @@ from netcompanion.capture.models import Capture, EventQuestion, QuestionKind
 from netcompanion.extensions import db
 from netcompanion.followup import service as followups
 from netcompanion.followup.models import EventListRule, FollowupList, ListEntry
-from tests.browser.test_accessibility import AXE, violations
+from tests.browser.conftest import AXE
+from tests.browser.test_accessibility import violations
 from tests.browser.test_first_run import assert_fits_phone_and_obeys_csp
 from tests.browser.test_scanner import (
     open_scanner,
