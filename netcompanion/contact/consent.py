@@ -14,6 +14,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from ..capture.models import Capture, Contact
+from ..dbtypes import utcnow
+from ..followup import service as followups
 
 
 @dataclass
@@ -51,3 +53,20 @@ def blocked_reason(contact: Contact, captures: list[Capture] | None = None) -> s
             "Record their consent on the contact page when they give it."
         )
     return None
+
+
+def mark_do_not_contact(contact: Contact, by, reason: str) -> None:
+    """Refuse outreach to the person; nothing of theirs falls due any more. Flushes."""
+    if not contact.do_not_contact:
+        contact.do_not_contact_at = utcnow()
+    contact.do_not_contact_reason = reason
+    contact.do_not_contact_by_id = by.id
+    followups.reschedule_contact(contact)
+
+
+def lift_do_not_contact(contact: Contact) -> None:
+    """The person agreed to hear from the company again: their follow-ups fall due again."""
+    contact.do_not_contact_at = None
+    contact.do_not_contact_reason = ""
+    contact.do_not_contact_by_id = None
+    followups.reschedule_contact(contact)

@@ -25,7 +25,7 @@ from ..followup.models import FollowupList
 from ..paging import IdPage
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404, scoped
-from . import erasure, merging, page, queries
+from . import consent, erasure, merging, page, queries
 from .forms import (
     AddToListForm,
     ConsentForm,
@@ -293,11 +293,7 @@ def set_do_not_contact(contact_id: str):
     form = DoNotContactForm()
     if not form.validate_on_submit():
         return _render_show(contact, 422, dnc_form=form)
-    if not contact.do_not_contact:
-        contact.do_not_contact_at = utcnow()
-    contact.do_not_contact_reason = form.reason.data
-    contact.do_not_contact_by_id = current_user.id
-    followups.reschedule_contact(contact)  # nothing is due for them any more
+    consent.mark_do_not_contact(contact, current_user, form.reason.data)
     db.session.commit()
     flash(_("%(name)s is marked “do not contact”.", name=merging.display_name(contact)), "success")
     return redirect(url_for("contact.show", contact_id=contact.public_id) + "#consent")
@@ -312,10 +308,7 @@ def lift_do_not_contact(contact_id: str):
     form = LiftDoNotContactForm()
     if not form.validate_on_submit():
         return _render_show(contact, 422, lift_form=form)
-    contact.do_not_contact_at = None
-    contact.do_not_contact_reason = ""
-    contact.do_not_contact_by_id = None
-    followups.reschedule_contact(contact)  # follow-ups fall due again
+    consent.lift_do_not_contact(contact)
     db.session.commit()
     flash(_("%(name)s may be contacted again.", name=merging.display_name(contact)), "success")
     return redirect(url_for("contact.show", contact_id=contact.public_id) + "#consent")
