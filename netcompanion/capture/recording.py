@@ -387,13 +387,12 @@ class _People:
 
     def __init__(self, org_id: int, fresh: list[_Resolved]):
         self.org_id = org_id
-        self.matches = dict(
-            zip(
-                (r.index for r in fresh),
-                matching.find(org_id, [r.details for r in fresh]),
-                strict=True,
-            )
+        # Derived once per upload: normalising phone numbers is the costly part of a batch.
+        self.keys = {r.index: matching.keys_for(r.details) for r in fresh}
+        found = matching.find(
+            org_id, [r.details for r in fresh], [self.keys[r.index] for r in fresh]
         )
+        self.matches = dict(zip((r.index for r in fresh), found, strict=True))
         self.new: list[SimpleNamespace] = []
         #: Contacts new in this batch, by each of their keys.
         self.seen: dict[tuple[str, str], SimpleNamespace] = {}
@@ -404,31 +403,31 @@ class _People:
         match = self.matches[r.index]
         doubts = list(match.doubts)
         contact = match.contact
+        keys = self.keys[r.index]
         if contact is None:
-            contact, in_batch = self._seen_in_batch(r.details)
+            contact, in_batch = self._seen_in_batch(r.details, keys)
             doubts += in_batch
         if contact is None:
-            details = _contact_fields(r.details)
             contact = SimpleNamespace(
                 id=None,
                 public_id=new_public_id(),
                 organization_id=self.org_id,
                 last_met_at=None,
-                **details,
-                **matching.keys_for(details),
+                **_contact_fields(r.details),
+                **keys,
             )
             self.new.append(contact)
-            for key in _keys(r.details):
+            for key in _keys(r.details, keys):
                 self.seen.setdefault(key, contact)
         self.doubts += [(contact, other, reason) for other, reason in doubts]
         return contact
 
-    def _seen_in_batch(self, details: dict):
+    def _seen_in_batch(self, details: dict, keys: dict):
         """A contact new in this batch with the same email, profile or (same-person) phone;
         and the ones that only share a phone line, as doubts."""
         email = details.get("email", "")
         doubts = []
-        for kind, value in _keys(details):
+        for kind, value in _keys(details, keys):
             other = self.seen.get((kind, value))
             if other is None:
                 continue
@@ -472,9 +471,8 @@ class _People:
             db.session.connection().execute(statement, rows)
 
 
-def _keys(details: dict) -> list[tuple[str, str]]:
+def _keys(details: dict, derived: dict) -> list[tuple[str, str]]:
     """The person's match keys, strongest first."""
-    derived = matching.keys_for(details)
     keys = [("email", details.get("email", ""))]
     keys += [("linkedin", derived["linkedin_key"]), ("phone", derived["phone_key"])]
     return [key for key in keys if key[1]]

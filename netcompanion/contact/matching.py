@@ -13,6 +13,7 @@ never merged without a person deciding.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from .models import MatchReason
 MIN_PHONE_DIGITS = 7
 
 
+@functools.lru_cache(maxsize=4096)  # a batch asks for each number several times
 def phone_key(raw: str) -> str:
     """The number's E.164 digits, or its bare digits when it has no country code."""
     raw = (raw or "").strip()
@@ -47,6 +49,7 @@ def phone_key(raw: str) -> str:
 _LINKEDIN_PATH = re.compile(r"^/(in|pub)/([^/?#]+)")
 
 
+@functools.lru_cache(maxsize=4096)
 def linkedin_key(raw: str) -> str:
     """``in/<slug>`` for a LinkedIn profile URL in any of its spellings; "" otherwise."""
     raw = (raw or "").strip()
@@ -109,9 +112,17 @@ class Match:
 _STRENGTH = {MatchReason.EMAIL: 0, MatchReason.LINKEDIN: 1, MatchReason.PHONE: 2}
 
 
-def find(org_id: int, people: list[dict]) -> list[Match]:
-    """Match each person's details against the company's contacts, in one query for all."""
-    wanted = [keys_for(p) | {"email": (p.get("email") or "").strip().lower()} for p in people]
+def find(org_id: int, people: list[dict], keys: list[dict] | None = None) -> list[Match]:
+    """Match each person's details against the company's contacts, in one query for all.
+
+    ``keys``: each person's ``keys_for``, when the caller has them already.
+    """
+    if keys is None:
+        keys = [keys_for(p) for p in people]
+    wanted = [
+        k | {"email": (p.get("email") or "").strip().lower()}
+        for p, k in zip(people, keys, strict=True)
+    ]
     emails = {w["email"] for w in wanted if w["email"]}
     phones = {w["phone_key"] for w in wanted if w["phone_key"]}
     profiles = {w["linkedin_key"] for w in wanted if w["linkedin_key"]}
