@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         sqlite.configure(db.engine)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    from .api import auth as api_auth
+
+    api_auth.register(app)  # before CSRF and the rate limiter: both look at the API token
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -51,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .account.profile_views import bp as profile_bp
     from .account.views import bp as account_bp
+    from .api.token_views import bp as api_tokens_bp
+    from .api.views import bp as api_bp
     from .attendee.import_views import bp as attendee_import_bp
     from .attendee.views import bp as attendee_bp
     from .badge.print_views import bp as printing_bp
@@ -63,6 +68,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .contact.views import bp as contact_bp
     from .dashboard.views import bp as dashboard_bp
     from .event.views import bp as event_bp
+    from .export.api_views import bp as export_api_bp
+    from .export.import_views import bp as vcard_import_bp
+    from .export.views import bp as export_bp
     from .followup.today_views import bp as today_bp
     from .followup.views import bp as followup_bp
     from .health import bp as health_bp
@@ -70,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .outreach.calendar_views import bp as calendar_bp
     from .outreach.views import bp as outreach_bp
     from .pwa import bp as pwa_bp
+    from .webhook.views import bp as webhooks_bp
 
     app.register_blueprint(account_bp)
     app.register_blueprint(attendee_bp)
@@ -92,6 +101,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(followup_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(export_bp)
+    app.register_blueprint(export_api_bp)
+    app.register_blueprint(vcard_import_bp)
+    app.register_blueprint(webhooks_bp)
 
     errors.register(app)
     security.register(app)

@@ -60,6 +60,8 @@ class Defaults:
     BADGE_RATE_LIMIT = "120 per minute"
     #: Calendar apps poll a feed every few minutes at most; more is a leaked URL being scraped.
     CALENDAR_RATE_LIMIT = "30 per minute"
+    #: Per API token, across all endpoints.
+    API_RATE_LIMIT = "600 per minute"
 
     INVITATION_TTL = timedelta(days=7)
 

@@ -1,0 +1,1 @@
+"""The integrations API: company tokens, Bearer authentication, endpoints and their OpenAPI."""
