@@ -32,3 +32,37 @@ def register(app: Flask) -> None:
         sent = send_digests(utcnow())
         db.session.commit()
         click.echo(f"Digests sent: {sent}")
+
+    @app.cli.group("webhooks")
+    def webhooks() -> None:
+        """Webhook deliveries."""
+
+    @webhooks.command("deliver")
+    @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+    @click.option(
+        "--batch",
+        default=10,
+        show_default=True,
+        type=click.IntRange(1, 500),
+        help="Deliveries claimed at a time.",
+    )
+    def deliver(once: bool, batch: int) -> None:
+        """Deliver webhook events; runs until stopped (SIGTERM ends after the current delivery)."""
+        import signal
+
+        from .webhook.worker import Worker
+
+        worker = Worker(app, batch=batch)
+        if once:
+            pruned = worker.prune()
+            done = worker.run_once()
+            click.echo(
+                f"Delivered {done['delivered']}, to retry {done['retrying']}, "
+                f"failed {done['failed']}; pruned {pruned} old events."
+            )
+            return
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: worker.stop())
+        click.echo(f"Delivering webhooks as {worker.name}; stop with SIGTERM or Ctrl-C.")
+        worker.run()
+        click.echo("Stopped.")

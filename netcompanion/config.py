@@ -70,6 +70,8 @@ class Defaults:
     JOB_FILE_TTL = timedelta(days=1)
     #: Uploads larger than this are refused before they reach a view (CSV imports).
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: The most cards one .vcf import takes (vCard import into captures or a list).
+    VCARD_IMPORT_MAX_CARDS = 5000
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -83,6 +85,18 @@ class Defaults:
     #: to send for their domain) or "app" (MAIL_DEFAULT_SENDER's address under the recruiter's
     #: name, for relays that enforce SPF and DMARC). Reply-To is the recruiter either way.
     OUTREACH_FROM = "recruiter"
+
+    #: Webhook endpoints on private, loopback or link-local addresses are refused (at
+    #: registration and at every delivery) unless this is on: for tests and closed networks.
+    WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    #: A PEM file of extra certificate authorities trusted for webhook endpoints; None: the
+    #: system's CAs only.
+    WEBHOOK_CA_BUNDLE: str | None = None
+    WEBHOOK_CONNECT_TIMEOUT = 5  # seconds
+    #: Seconds the receiver may take to answer once connected (TLS handshake included).
+    WEBHOOK_READ_TIMEOUT = 10
+    #: Days finished webhook events (and their delivery log) are kept before the worker prunes them.
+    WEBHOOK_RETENTION_DAYS = 30
 
     LANGUAGES = {"en": "English", "de": "Deutsch", "es": "Español"}
     BABEL_DEFAULT_LOCALE = "en"

@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from netcompanion.account import service as accounts
 from netcompanion.account.models import Role
+from netcompanion.api import tokens
+from netcompanion.api.models import TokenScope
 from netcompanion.badge.service import badge_token
 from netcompanion.capture.models import (
     Capture,
@@ -30,6 +32,9 @@ from netcompanion.followup import service as followups
 from netcompanion.followup.models import ListEntry
 from netcompanion.job.models import Job
 from netcompanion.outreach.models import MessageTemplate
+from netcompanion.webhook import outbox
+from netcompanion.webhook.models import Topic, WebhookDelivery, WebhookEndpoint
+from netcompanion.webhook.signing import new_secret
 from tests.conftest import login
 
 #: Routes that take an identifier but are public by design, and why.
@@ -73,6 +78,9 @@ SUBJECT_NAMES = {
     "template_id",
     "merge_id",
     "suggestion_id",
+    "api_token_id",
+    "endpoint_id",
+    "delivery_id",
 }
 
 #: Text only company B's data contains: it must never reach company A.
@@ -90,6 +98,8 @@ B_SECRETS = (
     "Zeta-List-6d0f",
     "Zeta-Template-1c9a",
     "Zeta-Touch-2f4e",
+    "Zeta-Token-5e8d",
+    "Zeta-Hook-3b7e",
 )
 
 #: Form values a request might carry, so handlers get as far as their access checks.
@@ -154,6 +164,8 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
     db.session.flush()
     follow_a = _follow_up(owner_a, capture_a, "Alpha List", "Alpha Double")
     follow_b = _follow_up(owner_b, capture_b, "Zeta-List-6d0f", "Zeta Double 8e2c")
+    api_token_a, _ = tokens.create(owner_a, "Alpha token", TokenScope.READ)
+    api_token_b, _ = tokens.create(owner_b, "Zeta-Token-5e8d", TokenScope.READ_WRITE)
 
     subjects = World(
         a={
@@ -166,6 +178,8 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "question_id": question_a.public_id,
             "capture_id": capture_a.public_id,
             "token": badge_token(attendee_a),
+            "api_token_id": api_token_a.public_id,
+            **_webhook(owner_a, "Alpha hook"),
             **follow_a,
         },
         b={
@@ -178,6 +192,8 @@ def world(make_company, make_member, make_event, make_attendee) -> tuple[World, 
             "question_id": question_b.public_id,
             "capture_id": capture_b.public_id,
             "token": badge_token(attendee_b),
+            "api_token_id": api_token_b.public_id,
+            **_webhook(owner_b, "Zeta-Hook-3b7e"),
             **follow_b,
         },
     )
@@ -242,6 +258,26 @@ def _follow_up(owner, capture, list_name: str, double_name: str) -> dict[str, st
         "merge_id": merge.public_id,
         "suggestion_id": suggestion.public_id,
     }
+
+
+def _webhook(owner, description: str) -> dict[str, str]:
+    """An endpoint with one delivery whose body carries the description too."""
+    endpoint = WebhookEndpoint(
+        organization_id=owner.organization_id,
+        url="https://hooks.example.com/in",
+        description=description,
+        topics=["contact.updated"],
+        secret=new_secret(),
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    (event_id,) = outbox.emit_many(
+        owner.organization_id, Topic.CONTACT_UPDATED, [({"name": description}, None)], [endpoint.id]
+    )
+    delivery = db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.event_id == event_id)
+    ).one()
+    return {"endpoint_id": endpoint.public_id, "delivery_id": delivery.public_id}
 
 
 def snapshot_of_b(b_org_id: int) -> list:

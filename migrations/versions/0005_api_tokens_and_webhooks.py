@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-27 15:37:54.977834
+Create Date: 2026-11-27 15:42:52.441453
 
 """
 from alembic import op
@@ -48,6 +48,8 @@ def upgrade():
     sa.Column('description', sa.String(length=200), nullable=False),
     sa.Column('topics', sa.JSON(), nullable=False),
     sa.Column('secret', sa.String(length=80), nullable=False),
+    sa.Column('previous_secret', sa.String(length=80), nullable=False),
+    sa.Column('previous_secret_until', sa.DateTime(), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -75,6 +77,7 @@ def upgrade():
     )
     with op.batch_alter_table('webhook_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_webhook_event_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_webhook_event_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_event_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('webhook_delivery',
@@ -84,6 +87,8 @@ def upgrade():
     sa.Column('endpoint_id', sa.Integer(), nullable=False),
     sa.Column('state', sa.Enum('pending', 'delivered', 'failed', name='delivery_state', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('round_attempts', sa.Integer(), nullable=False),
+    sa.Column('manual_requested', sa.Boolean(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.Column('lease_owner', sa.String(length=40), nullable=False),
@@ -137,6 +142,7 @@ def downgrade():
     op.drop_table('webhook_delivery')
     with op.batch_alter_table('webhook_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_event_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_webhook_event_created_at'))
         batch_op.drop_index(batch_op.f('ix_webhook_event_contact_id'))
 
     op.drop_table('webhook_event')

@@ -1,50 +1,38 @@
 """JSON API under /api/v1/: what the scanner syncs through, and what integrations read.
 
-Signed-in sessions authenticate it; POSTs carry the CSRF token in ``X-CSRFToken``. Every error
-has one shape (see ``errors.py``); a batch answers per item, so one bad capture never blocks
-the other 499.
+Signed-in sessions authenticate it (POSTs carry the CSRF token in ``X-CSRFToken``), and so do
+company API tokens (``api.auth``), each within its rate limit. Every error has one shape (see
+``errors.py``); a batch answers per item, so one bad capture never blocks the other 499.
+Captures read here have the integrations API's shape (``api.serialize.capture``); the
+scanner's sync answers carry the shorter ``serialize.summary``.
 """
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from ..api import inputs, paging
+from ..api import serialize as api_serialize
+from ..api.auth import token_limit
 from ..errors import error_response
 from ..event import service as events
+from ..event.models import Event
 from ..extensions import db
 from ..scoping import current_org_id
-from . import queries, serialize
+from . import queries
 from .items import ItemError
 from .models import Capture, Rating
 from .recording import MAX_BATCH, lookup_badge, record
 
 bp = Blueprint("capture_api", __name__, url_prefix="/api/v1")
+inputs.install(bp)
+token_limit(bp)
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise _Invalid(_("Send a JSON object with the Content-Type application/json."), {})
-    return body
-
-
-class _Invalid(Exception):
-    def __init__(self, message: str, fields: dict):
-        self.message, self.fields = message, fields
-
-
-@bp.errorhandler(_Invalid)
-def _invalid(error: _Invalid):
-    return error_response(422, error.message, error.fields or None)
+#: Newest first: ids grow with time, so the id alone is a stable order.
+CAPTURE_KEYS = (paging.Key(Capture.id, lambda c: c.id, descending=True),)
 
 
 @bp.get("/session")
@@ -64,7 +52,7 @@ def session():
 @bp.post("/captures")
 def create_capture():
     current_org_id()
-    outcome = record(current_user, [_body()])[0]
+    outcome = record(current_user, [inputs.body()])[0]
     if outcome.error is not None:
         return _item_error(outcome.error)
     return jsonify(outcome.as_json()), 201 if outcome.status == "created" else 200
@@ -77,14 +65,14 @@ def _item_error(error: ItemError):
 @bp.post("/captures/batch")
 def create_batch():
     current_org_id()
-    items = _body().get("captures")
+    items = inputs.body().get("captures")
     if not isinstance(items, list) or not items:
-        raise _Invalid(
+        raise inputs.Invalid(
             _("Send the captures as a non-empty list."),
             {"captures": _("Must be a list of 1 to %(limit)d captures.", limit=MAX_BATCH)},
         )
     if len(items) > MAX_BATCH:
-        raise _Invalid(
+        raise inputs.Invalid(
             _("Too many captures in one batch."),
             {"captures": _("Must be a list of 1 to %(limit)d captures.", limit=MAX_BATCH)},
         )
@@ -92,32 +80,24 @@ def create_batch():
     return jsonify(results=[outcome.as_json() for outcome in outcomes])
 
 
-def _cursor(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        return int(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        message = _("This page link is damaged.")
-        raise _Invalid(message, {"cursor": _("Not a cursor we issued.")}) from None
-
-
-def _make_cursor(capture_id: int) -> str:
-    return base64.urlsafe_b64encode(str(capture_id).encode()).decode().rstrip("=")
-
-
 @bp.get("/captures")
 def list_captures():
     org_id = current_org_id()
     args = request.args
+    fields = {}
     filters = queries.Filters(
-        tag=args.get("tag", ""),
-        search=args.get("q", ""),
+        tag=inputs.text(args, "tag", fields, 60) or "",
+        search=inputs.text(args, "q", fields, 100) or "",
         attendee_public_id=args.get("attendee", ""),
     )
-    fields = {}
     if args.get("event"):
-        filters.event_id = events.access(org_id, args["event"]).event.id
+        event = db.session.scalars(
+            events.visible_events(org_id).where(Event.public_id == args["event"])
+        ).first()
+        if event is None:
+            fields["event"] = _("No such event.")
+        else:
+            filters.event_id = event.id
     if args.get("rating"):
         try:
             filters.rating = Rating(args["rating"])
@@ -131,25 +111,17 @@ def list_captures():
             fields["recruiter"] = _("No such member of your team.")
         else:
             filters.recruiter_id = recruiter.id
-    try:
-        limit = int(args.get("limit", PAGE_SIZE))
-        if not 1 <= limit <= MAX_PAGE_SIZE:
-            raise ValueError
-    except ValueError:
-        fields["limit"] = _("A number from 1 to %(limit)d.", limit=MAX_PAGE_SIZE)
-        limit = PAGE_SIZE
+    since = inputs.instant(args.get("updated_since"), "updated_since", fields)
+    limit = paging.limit_arg(fields)
     if fields:
-        raise _Invalid(_("Some filters are not valid."), fields)
-    query = queries.captures(org_id, filters)
-    after = _cursor(args.get("cursor"))
-    if after is not None:
-        query = query.where(Capture.id < after)
-    page = list(db.session.scalars(queries.with_everything(query.limit(limit + 1))).unique())
-    more = len(page) > limit
-    page = page[:limit]
+        raise inputs.Invalid(_("Some filters are not valid."), fields)
+    query = queries.with_everything(queries.captures(org_id, filters))
+    if since is not None:
+        query = query.where(Capture.updated_at >= since)
+    found = paging.page("captures", query, CAPTURE_KEYS, limit)
     return jsonify(
-        captures=[serialize.full(c) for c in page],
-        next=_make_cursor(page[-1].id) if more else None,
+        captures=[api_serialize.capture(c) for c in found.rows],
+        next=found.next,
     )
 
 
@@ -158,7 +130,7 @@ def read_capture(capture_id: str):
     capture = queries.capture_or_none(current_org_id(), capture_id)
     if capture is None:
         return error_response(404)
-    return jsonify(capture=serialize.full(capture))
+    return jsonify(capture=api_serialize.capture(capture))
 
 
 @bp.get("/events/<event_id>/badges/<token>")
@@ -177,5 +149,5 @@ def badge_lookup(event_id: str, token: str):
             "title": attendee.title,
             "availability": attendee.availability.value if attendee.availability else None,
         },
-        capture=serialize.full(capture) if capture else None,
+        capture=api_serialize.capture(capture) if capture else None,
     )

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..followup import service as followups
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
+from ..webhook import changes as webhooks
 from . import items, recording
 from .models import Capture, CaptureSource, Contact
 
@@ -176,6 +177,7 @@ def record_booth(
             MatchSuggestion.__table__, ["contact_id", "other_id"]
         )
         db.session.connection().execute(statement, suggestions)
+    webhooks.capture_recorded(capture, created)
     if created:  # the event's rules put every new capture in their lists
         for lst in followups.rule_lists(booth.organization_id, {event.id}).get(event.id, []):
             followups.add_entries(lst, [followups.candidate_from_capture(capture)], None)

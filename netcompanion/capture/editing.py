@@ -9,6 +9,7 @@ from ..account.models import User
 from ..attendee.models import Availability
 from ..dbtypes import utcnow
 from ..extensions import db
+from ..webhook import changes as webhooks
 from . import items as checks
 from .models import Capture, CaptureTag, Contact, Note, Rating
 
@@ -30,6 +31,7 @@ def update(
     capture.answers = answers
     capture.updated_at = utcnow()
     db.session.flush()
+    webhooks.capture_updated(capture)
 
 
 def add_note(capture: Capture, author: User, body: str) -> Note:
@@ -43,6 +45,7 @@ def add_note(capture: Capture, author: User, body: str) -> Note:
     db.session.add(note)
     capture.updated_at = utcnow()
     db.session.flush()
+    webhooks.capture_updated(capture)
     return note
 
 

@@ -37,6 +37,7 @@ from ..followup import service as followups
 from ..followup.models import FollowupList
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
+from ..webhook import changes as webhooks
 from . import items as checks
 from . import queries, serialize
 from .items import Item, ItemError
@@ -361,6 +362,7 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
         receipts.append((r.item.client_id, capture, status))
     _insert_drafts(people.new, drafts)
     db.session.flush()  # merges into captures and contacts that existed before this batch
+    webhooks.captures_recorded(org_id, [(c.id, status) for _, c, status in receipts])
     people.insert_suggestions()
     lists.insert(user)
     # Last, under the unique constraint: an upload recorded meanwhile by another request makes

@@ -122,12 +122,16 @@ def detail(capture_id: str):
         else:
             details = {key: getattr(form, key).data or "" for key in items.CONTACT_FIELDS}
             details["email"] = details["email"].lower()
+            # A request without the tags field keeps the tags (the form falls back to the object's).
+            tags = (
+                form.tags.data if isinstance(form.tags.data, str) else ",".join(capture.tag_names)
+            )
             editing.update(
                 capture,
                 details,
                 form.rating.data,
                 form.availability.data,
-                form.tags.data.split(","),
+                tags.split(","),
                 answers,
             )
             db.session.commit()

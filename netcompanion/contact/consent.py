@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..capture.models import Capture, Contact
 from ..dbtypes import utcnow
 from ..followup import service as followups
+from ..webhook import changes as webhooks
 
 
 @dataclass
@@ -62,6 +63,7 @@ def mark_do_not_contact(contact: Contact, by, reason: str) -> None:
     contact.do_not_contact_reason = reason
     contact.do_not_contact_by_id = by.id
     followups.reschedule_contact(contact)
+    webhooks.contact_updated(contact)
 
 
 def lift_do_not_contact(contact: Contact) -> None:
@@ -70,3 +72,4 @@ def lift_do_not_contact(contact: Contact) -> None:
     contact.do_not_contact_reason = ""
     contact.do_not_contact_by_id = None
     followups.reschedule_contact(contact)
+    webhooks.contact_updated(contact)

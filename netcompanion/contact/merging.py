@@ -45,6 +45,7 @@ from ..extensions import db
 from ..followup import cadence
 from ..followup import service as followups
 from ..followup.models import EntryState, FollowupList, ListEntry
+from ..webhook import changes as webhooks
 from .models import ContactMerge, MatchSuggestion, Touch
 from .queries import between
 
@@ -245,6 +246,7 @@ def merge(user: User, survivor: Contact, merged: Contact) -> ContactMerge:
     db.session.add(record)
     db.session.flush()
     followups.reschedule_contact(survivor)  # "do not contact" may have come with the merge
+    webhooks.contact_updated(survivor, merged)
     db.session.expire(survivor, ["captures"])
     db.session.expire(merged, ["captures"])
     return record
@@ -354,6 +356,7 @@ def undo(user: User, merge: ContactMerge) -> None:
     db.session.flush()
     followups.reschedule_contact(survivor)
     followups.reschedule_contact(merged)
+    webhooks.contact_updated(survivor, merged)
     db.session.expire(survivor, ["captures"])
     db.session.expire(merged, ["captures"])
 

@@ -25,6 +25,7 @@ from ..followup.models import FollowupList
 from ..paging import IdPage
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404, scoped
+from ..webhook import changes as webhooks
 from . import consent, erasure, merging, page, queries
 from .forms import (
     AddToListForm,
@@ -86,11 +87,11 @@ def _enum(kind, value: str | None):
     return kind(value) if value in {member.value for member in kind} else None
 
 
-@bp.get("/contacts")
-@login_required
-def index():
-    org_id = current_org_id()
-    args = request.args
+def filters_from(org_id: int, args) -> tuple[queries.Filters, dict]:
+    """The contacts list's filters from a query string, and what the page shows beside them:
+    the choices offered (``events``, ``lists``, ``team``) and the ``event``, ``lst`` and
+    ``owner`` picked. A value that matches no choice narrows nothing. The exports read the
+    same query string through this function, so an export holds what the list shows."""
     events = queries.events_met_at(org_id)
     lists = list(
         db.session.scalars(
@@ -113,6 +114,17 @@ def index():
         list_id=lst.id if lst else None,
         owner_id=owner.id if owner else None,
     )
+    shown = {"events": events, "lists": lists, "team": team}
+    return filters, {**shown, "event": event, "lst": lst, "owner": owner}
+
+
+@bp.get("/contacts")
+@login_required
+def index():
+    org_id = current_org_id()
+    args = request.args
+    filters, shown = filters_from(org_id, args)
+    events = shown["events"]
     number = max(args.get("page", 1, type=int), 1)
     query = queries.contacts(org_id, filters)
     if filters.any:  # one pass over the matches gives the count and the page
@@ -130,12 +142,7 @@ def index():
         pagination=pagination,
         extras=queries.row_extras([contact.id for contact in pagination.items]),
         filters=filters,
-        event=event,
-        lst=lst,
-        owner=owner,
-        events=events,
-        lists=lists,
-        team=team,
+        **shown,
         tags=queries.suggested_tags(events),
         ratings=list(Rating),
         availabilities=list(Availability),
@@ -232,6 +239,8 @@ def update(contact_id: str):
     for name in merging.DETAIL_FIELDS:
         setattr(contact, name, getattr(form, name).data or "")
     contact.email = contact.email.lower()
+    if db.session.is_modified(contact):
+        webhooks.contact_updated(contact)
     db.session.commit()
     flash(_("The contact is saved."), "success")
     return redirect(url_for("contact.show", contact_id=contact.public_id))
@@ -279,6 +288,7 @@ def record_consent(contact_id: str):
     contact.consent_text = form.text.data
     contact.consent_at = utcnow()
     contact.consent_by_id = current_user.id
+    webhooks.contact_updated(contact)
     db.session.commit()
     flash(_("Consent recorded."), "success")
     return redirect(url_for("contact.show", contact_id=contact.public_id) + "#consent")

@@ -25,6 +25,7 @@ from ..exceptions import Rejected
 from ..extensions import db
 from ..outreach.models import MessageTemplate
 from ..scoping import scoped
+from ..webhook import changes as webhooks
 from . import service
 from .models import (
     CadenceStep,
@@ -215,6 +216,7 @@ def update_list(
 
     lst.name, lst.description = details.name, details.description
     lst.keep_in_touch_days = details.keep_in_touch_days
+    moving = webhooks.entries_in_stages(lst.organization_id, lst.id, [f for f, _t in moves])
     for from_id, to_id in moves:
         db.session.execute(
             update(ListEntry)
@@ -237,6 +239,7 @@ def update_list(
     lst.steps = kept_steps
     db.session.flush()
     service.reschedule_list(lst)
+    webhooks.entries_moved(lst.organization_id, moving)
 
 
 def _plan(lst, details, stage_rows, step_rows):

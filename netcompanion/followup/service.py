@@ -21,6 +21,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
+from ..webhook import changes as webhooks
 from . import cadence
 from .models import (
     CadenceStep,
@@ -200,6 +201,7 @@ def add_entries(lst: FollowupList, candidates: list[Candidate], added_by_id: int
         return 0
     statement = insert_skipping_duplicates(ListEntry.__table__, ["list_id", "contact_id"])
     result = db.session.connection().execute(statement, rows)
+    webhooks.entries_added(lst.organization_id, lst.id, [row["public_id"] for row in rows])
     return result.rowcount if result.rowcount >= 0 else len(rows)
 
 
@@ -295,6 +297,7 @@ def move_to_stage(entry: ListEntry, stage: ListStage) -> None:
     entry.stage_id = stage.id
     entry.stage = stage
     cadence.schedule(entry, entry.list)
+    webhooks.entry_moved(entry)
 
 
 def next_stage(entry: ListEntry) -> ListStage | None:

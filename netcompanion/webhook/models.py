@@ -68,6 +68,10 @@ class WebhookEndpoint(PublicIdMixin, db.Model):
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Signs every delivery (HMAC-SHA256); shown to admins so the receiver can check it.
     secret: Mapped[str] = mapped_column(String(80))
+    #: The secret before the last "roll": deliveries carry a signature with it too until
+    #: ``previous_secret_until``, so the receiver can switch without missing a delivery.
+    previous_secret: Mapped[str] = mapped_column(String(80), default="")
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: A paused endpoint gets no new deliveries; pending ones wait until it is resumed.
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(
@@ -90,7 +94,8 @@ class WebhookEvent(PublicIdMixin, db.Model):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Indexed for pruning: events past the retention period are deleted by the worker.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class WebhookDelivery(PublicIdMixin, db.Model):
@@ -112,7 +117,12 @@ class WebhookDelivery(PublicIdMixin, db.Model):
     state: Mapped[DeliveryState] = mapped_column(
         text_enum(DeliveryState, "delivery_state"), default=DeliveryState.PENDING
     )
+    #: Every attempt ever made, scheduled or manual.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Attempts since the retry schedule last started; "Redeliver" starts it again at 0.
+    round_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: The next attempt was asked for by an admin ("Redeliver"): it is logged as manual.
+    manual_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: A worker that claimed the delivery holds it until then; past it, another may take over.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -68,6 +68,10 @@ def test_edit_a_capture_later_and_add_notes(fair, login_as, api, client):
         "warm",
     )
     assert capture.tag_names == ["Engines", "Math"]
+    # A hand-made request without the tags field keeps the tags instead of failing.
+    assert client.submit(url, {"name": "Ada Lovelace", "rating": "hot"}).status_code == 302
+    capture = db.session.scalars(select(Capture)).one()
+    assert (capture.rating.value, capture.tag_names) == ("hot", ["Engines", "Math"])
     assert client.submit(f"{url}/notes", {"body": "Called her back."}).status_code == 302
     assert client.submit(f"{url}/notes", {"body": "   "}).status_code == 302
     notes = db.session.scalars(select(Note).order_by(Note.id)).all()

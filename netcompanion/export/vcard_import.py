@@ -1,0 +1,290 @@
+"""Importing a .vcf into an event's captures or a follow-up list, with a report per card.
+
+Into an event: each card becomes a capture by the importing member through
+``capture.recording.record``, the path every scan takes, so matching, suggestions for doubtful
+matches, the event's follow-up rules and webhooks apply exactly as for a card scanned at the
+booth (source "vcard"). A card's client id is derived from the event and the card's content
+(uuid5), so importing the same file again, or a later export that repeats some cards, records
+each card once and reports the rest as already imported. ``record`` takes ``MAX_BATCH`` items a
+call and commits each; the whole file is read and checked before the first call, so a malformed
+file writes nothing, and an import cut short (a restart) is completed by importing the file again.
+
+Into a list: each card is matched to a contact by the same rules (``contact.matching``) or
+becomes a new contact, and joins the list through ``followup.service.add_entries``; possible
+duplicates become suggestions, as for scans. One transaction: the caller commits.
+
+A dry run (the preview) reports what the import would do, writing nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..account.models import User
+from ..attendee.csvimport import FIELDS
+from ..capture import recording
+from ..capture.models import Capture, CaptureReceipt, Contact
+from ..contact import matching
+from ..contact.models import MatchReason, MatchSuggestion
+from ..dbtypes import utcnow
+from ..event.service import EventAccess
+from ..exceptions import Rejected
+from ..extensions import db
+from ..followup import service as followups
+from ..followup.models import FollowupList, ListEntry
+from ..ids import new_public_id
+from ..inserts import insert_skipping_duplicates
+from .import_report import Report, Row, SeenInFile, Status, display, doubts_of, sort_out
+from .vcard_reading import Card
+
+#: Namespace of the client ids of imported cards (uuid5 of event and card content).
+CLIENT_ID_NAMESPACE = uuid.UUID("6f1c2a8e-52a4-4d0b-9a57-0c6b1f7d3e21")
+
+
+# Into an event's captures ---------------------------------------------------------------------
+
+
+def client_id(ev: EventAccess, card: Card) -> str:
+    return str(uuid.uuid5(CLIENT_ID_NAMESPACE, f"{ev.event.public_id}:{card.digest()}"))
+
+
+def check_event(ev: EventAccess) -> None:
+    if ev.booth is None:
+        raise Rejected(_("Your company has no booth at this event. Join it as an exhibitor first."))
+
+
+def into_event(user: User, ev: EventAccess, cards: list[Card], dry_run: bool = False) -> Report:
+    """Capture every usable card at the event; commits (see the module docstring)."""
+    check_event(ev)
+    rows, usable = sort_out(cards)
+    matches = matching.find(user.organization_id, [card.details for card in usable])
+    if dry_run:
+        rows += _predict_event(user, ev, usable, matches)
+    else:
+        rows += _record_event(user, ev, usable, matches)
+    rows.sort(key=lambda row: row.card.number)
+    return Report("event", dry_run, rows)
+
+
+def _item(ev: EventAccess, card: Card, now: str) -> dict:
+    """The card as the scanner would upload it: a plain vCard 3.0 of the chosen details, which
+    ``capture.cards`` reads back exactly, so the capture's source is "vcard" as for a scan."""
+    details = card.details
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escaped(details['name'])}"]
+    for key, name in _CARD_LINES:
+        if details[key]:
+            lines.append(f"{name}:{_escaped(details[key])}")
+    return {
+        "client_id": client_id(ev, card),
+        "event": ev.event.public_id,
+        "captured_at": now,
+        "vcard": "\r\n".join([*lines, "END:VCARD", ""]),
+        "tags": card.tags,
+        "note": card.note,
+    }
+
+
+#: Details and the property that carries each; both URLs go in URL lines, LinkedIn's first.
+_CARD_LINES = (
+    ("email", "EMAIL"),
+    ("phone", "TEL"),
+    ("company", "ORG"),
+    ("title", "TITLE"),
+    ("linkedin_url", "URL"),
+    ("website_url", "URL"),
+)
+
+
+def _escaped(text: str) -> str:
+    """vCard 3.0 text escaping (RFC 2426), as vobject would write it, without its cost: a
+    5,000-card import would spend seconds serialising cards only to read them back."""
+    for char, escape in (("\\", "\\\\"), (",", "\\,"), (";", "\\;"), ("\n", "\\n")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _record_event(user: User, ev: EventAccess, usable: list[Card], matches) -> list[Row]:
+    now = utcnow().isoformat()
+    items = [_item(ev, card, now) for card in usable]
+    outcomes = []
+    for start in range(0, len(items), recording.MAX_BATCH):
+        outcomes += recording.record(user, items[start : start + recording.MAX_BATCH])
+    rows = []
+    first_of_contact: dict[str, int] = {}
+    first_of_capture: dict[str, int] = {}
+    for card, match, outcome in zip(usable, matches, outcomes, strict=True):
+        if outcome.status == "error":
+            reasons = [outcome.error.message, *outcome.error.fields.values()]
+            rows.append(Row(card, Status.SKIPPED, reason=" ".join(reasons)))
+            continue
+        summary = outcome.summary
+        row = Row(card, Status.NEW, contact_id=summary["contact"], capture_id=summary["id"])
+        if outcome.status == "already_synced":
+            row.status = Status.ALREADY_IMPORTED
+        elif summary["id"] in first_of_capture:
+            row.status, row.same_as = Status.SAME_PERSON, first_of_capture[summary["id"]]
+        elif outcome.status == "merged":
+            row.status = Status.MERGED
+        elif summary["contact"] in first_of_contact:
+            row.status, row.same_as = Status.SAME_PERSON, first_of_contact[summary["contact"]]
+        elif match.contact is not None and match.contact.public_id == summary["contact"]:
+            row.status, row.reason = Status.MATCHED, match.reason.label
+        if row.status is not Status.ALREADY_IMPORTED:
+            doubts = doubts_of(match, match.contact)
+            row.doubts = [(o.public_id, display(o)) for o, _r in doubts]
+        first_of_contact.setdefault(summary["contact"], card.number)
+        first_of_capture.setdefault(summary["id"], card.number)
+        rows.append(row)
+    return rows
+
+
+def _predict_event(user: User, ev: EventAccess, usable: list[Card], matches) -> list[Row]:
+    org_id = user.organization_id
+    ids = {client_id(ev, card): card for card in usable}
+    imported = {
+        client: (capture_id, contact_id)
+        for client, capture_id, contact_id in db.session.execute(
+            select(CaptureReceipt.client_id, Capture.public_id, Contact.public_id)
+            .join(Capture, Capture.id == CaptureReceipt.capture_id)
+            .join(Contact, Contact.id == Capture.contact_id)
+            .where(CaptureReceipt.organization_id == org_id, CaptureReceipt.client_id.in_(ids))
+        )
+    }
+    emails = {card.details["email"] for card in usable if card.details["email"]}
+    at_event = {}
+    if emails:
+        query = (
+            select(Capture.email, Capture.public_id, Contact.public_id)
+            .join(Contact, Contact.id == Capture.contact_id)
+            .where(
+                Capture.organization_id == org_id,
+                Capture.event_id == ev.event.id,
+                Capture.email.in_(emails),
+            )
+            .order_by(Capture.id.desc())  # the oldest last: it wins, as when recording
+        )
+        at_event = {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
+    seen = SeenInFile()
+    rows = []
+    for card, match in zip(usable, matches, strict=True):
+        keys = matching.keys_for(card.details)
+        row = Row(card, Status.NEW)
+        known = imported.get(client_id(ev, card))
+        earlier = seen.find(card.details, keys)
+        if known:
+            row.status = Status.ALREADY_IMPORTED
+            row.capture_id, row.contact_id = known
+        elif card.details["email"] in at_event:
+            row.status = Status.MERGED
+            row.capture_id, row.contact_id = at_event[card.details["email"]]
+        elif earlier is not None:
+            row.status, row.same_as = Status.SAME_PERSON, earlier[0]
+        elif match.contact is not None:
+            row.status, row.reason = Status.MATCHED, match.reason.label
+            row.contact_id = match.contact.public_id
+        if not known:
+            row.doubts = [(o.public_id, display(o)) for o, _r in doubts_of(match, match.contact)]
+            seen.add(card.details, keys, card.number, None)
+        rows.append(row)
+    return rows
+
+
+# Into a follow-up list ------------------------------------------------------------------------
+
+
+def check_list(lst: FollowupList) -> None:
+    if lst.archived_at is not None:
+        raise Rejected(_("This list is archived. Unarchive it to add people."))
+
+
+def into_list(user: User, lst: FollowupList, cards: list[Card], dry_run: bool = False) -> Report:
+    """Add every usable card's person to the list; flushes, the caller commits."""
+    check_list(lst)
+    org_id = user.organization_id
+    rows, usable = sort_out(cards)
+    keys = [matching.keys_for(card.details) for card in usable]
+    matches = matching.find(org_id, [card.details for card in usable], keys)
+    seen = SeenInFile()
+    placed: list[tuple[Row, object]] = []
+    suggestions: list[tuple[object, Contact, MatchReason]] = []
+    for card, key, match in zip(usable, keys, matches, strict=True):
+        row = Row(card, Status.NEW)
+        contact = match.contact
+        earlier = seen.find(card.details, key) if contact is None else None
+        if contact is not None:
+            row.status, row.reason = Status.MATCHED, match.reason.label
+            row.filled = _fill_gaps(contact, card.details, dry_run)
+        elif earlier is not None:
+            row.status, row.same_as = Status.SAME_PERSON, earlier[0]
+            contact = earlier[1]
+        elif not dry_run:
+            contact = Contact(organization_id=org_id, **card.details)
+            db.session.add(contact)
+        doubts = doubts_of(match, contact)
+        row.doubts = [(other.public_id, display(other)) for other, _r in doubts]
+        suggestions += [(contact, other, reason) for other, reason in doubts]
+        seen.add(card.details, key, card.number, contact)
+        placed.append((row, contact))
+    if not dry_run:
+        db.session.flush()
+        _suggest(org_id, suggestions)
+    present = _in_list(lst, [c.id for _row, c in placed if c is not None and c.id is not None])
+    joining: list[int] = []
+    for row, contact in placed:
+        if contact is not None:
+            row.contact_id = contact.public_id
+        if row.status is Status.MATCHED and contact.id in present:
+            row.status = Status.ALREADY_IN_LIST
+        elif contact is not None and contact.id not in joining:
+            joining.append(contact.id)
+        rows.append(row)
+    if not dry_run:
+        followups.add_entries(lst, followups.candidates_for_contacts(joining), user.id)
+        db.session.flush()
+    rows.sort(key=lambda row: row.card.number)
+    return Report("list", dry_run, rows)
+
+
+def _fill_gaps(contact: Contact, details: dict, dry_run: bool) -> list[str]:
+    """Details the contact lacks, taken from the card; nothing the company knew is replaced."""
+    filled = []
+    for key, value in details.items():
+        if value and not getattr(contact, key):
+            filled.append(str(FIELDS[key]))
+            if not dry_run:
+                setattr(contact, key, value)
+    return filled
+
+
+def _in_list(lst: FollowupList, contact_ids: list[int]) -> set[int]:
+    if not contact_ids:
+        return set()
+    query = select(ListEntry.contact_id).where(
+        ListEntry.list_id == lst.id, ListEntry.contact_id.in_(contact_ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def _suggest(org_id: int, doubts: list[tuple[Contact, Contact, MatchReason]]) -> None:
+    """Possible duplicates, for review: never merged silently (as ``recording`` does)."""
+    rows = {}
+    for contact, other, reason in doubts:
+        if contact.id != other.id:
+            rows.setdefault(
+                (contact.id, other.id),
+                {
+                    "public_id": new_public_id(),
+                    "organization_id": org_id,
+                    "contact_id": contact.id,
+                    "other_id": other.id,
+                    "reason": reason,
+                    "created_at": utcnow(),
+                },
+            )
+    if rows:
+        table = MatchSuggestion.__table__
+        statement = insert_skipping_duplicates(table, ["contact_id", "other_id"])
+        db.session.connection().execute(statement, list(rows.values()))

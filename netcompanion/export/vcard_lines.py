@@ -1,0 +1,310 @@
+"""A .vcf file's bytes as cards of clean content lines, ready for vobject.
+
+vobject parses each card's lines (``vcard_reading``); what it does not handle is done here first,
+deliberately:
+- text: UTF-8 with or without a BOM, UTF-16 with a BOM; a line that is not UTF-8 is read in the
+  charset its CHARSET parameter names, else as Windows-1252 (old Outlook and Windows phones);
+- vCard 2.1 quoted-printable: a line ending in "=" continues on the next line (a soft line
+  break, which vobject cannot parse), and the value is decoded in its CHARSET, falling back as
+  above when the bytes do not fit the charset named (vobject would fail the whole file);
+- folded lines (a leading space or tab) are unfolded; LF, CRLF and CR line endings all work;
+  the unindented data lines of an old phone's base64 photo stay with their photo;
+- only the properties an import keeps pass (``KEPT``): a photo is never decoded or stored, and an
+  exotic property some exporter adds cannot make a file unreadable.
+
+Broken structure raises ``VCardFileError`` naming the line: text outside a card, a card without
+END:VCARD, a line that is not a vCard line, more cards than allowed. Line numbers are the file's
+own (1 = first line), counted before unfolding, so they match what a text editor shows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import quopri
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..exceptions import Rejected
+
+#: Properties an import reads; every other line of a card is left out before parsing.
+KEPT = frozenset(
+    {
+        "VERSION",
+        "KIND",
+        "FN",
+        "N",
+        "EMAIL",
+        "TEL",
+        "ORG",
+        "TITLE",
+        "URL",
+        "X-SOCIALPROFILE",
+        "NOTE",
+        "CATEGORIES",
+    }
+)
+#: Single-valued text: a bare comma is part of the text. vCard 2.1 does not escape commas and
+#: vobject would otherwise keep only what comes before the first one ("Doe, John" → "Doe").
+SINGLE_TEXT = frozenset({"KIND", "FN", "EMAIL", "TEL", "TITLE", "URL", "X-SOCIALPROFILE", "NOTE"})
+
+_BASE64_DATA = re.compile(rb"[A-Za-z0-9+/=]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: An escape pair kept as it is, or a comma, or Google's escaped colon ("https\\://").
+_ESCAPES = re.compile(r"\\:|(\\.)|,")
+
+
+class VCardFileError(Rejected):
+    """The file as a whole cannot be imported; nothing is written. The message says where."""
+
+
+@dataclass
+class RawCard:
+    """One BEGIN:VCARD … END:VCARD block: its position and its kept lines, as text."""
+
+    number: int
+    line: int
+    #: (line number in the file, content line ready for vobject), in file order.
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+    def text(self) -> str:
+        body = "".join(line + "\r\n" for _number, line in self.lines)
+        return f"BEGIN:VCARD\r\n{body}END:VCARD\r\n"
+
+
+_SIGNATURES = {
+    b"PK\x03\x04": _l("a ZIP archive or an Office document"),
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": _l("an old Office document"),
+    b"\x89PNG\r\n\x1a\n": _l("a PNG image"),
+    b"\xff\xd8\xff": _l("a JPEG image"),
+    b"GIF8": _l("a GIF image"),
+    b"%PDF-": _l("a PDF document"),
+    b"\x1f\x8b": _l("a compressed (gzip) file"),
+}
+
+
+def split_cards(data: bytes, max_cards: int) -> list[RawCard]:
+    """Check the file's structure and return its cards; raise VCardFileError if it is broken."""
+    data = _as_utf8_bytes(data)
+    cards: list[RawCard] = []
+    current: RawCard | None = None
+    for number, raw in _logical_lines(data):
+        head, value = _split(raw)
+        if head is None and current is not None:
+            raise VCardFileError(
+                _(
+                    "Line %(line)d is not a vCard line (in card %(card)d).",
+                    line=number,
+                    card=current.number,
+                )
+            )
+        name = _name(head or b"")
+        if name == "BEGIN" and value.strip().upper() == b"VCARD":
+            if current is not None:
+                raise VCardFileError(_unfinished(current, number))
+            if len(cards) >= max_cards:
+                raise VCardFileError(
+                    _(
+                        "The file holds more than %(limit)d cards, the most one import takes. "
+                        "Split it into smaller files.",
+                        limit=max_cards,
+                    )
+                )
+            current = RawCard(number=len(cards) + 1, line=number)
+        elif current is None:
+            if not cards:
+                raise VCardFileError(
+                    _(
+                        "This is not a vCard file: it should start with BEGIN:VCARD, "
+                        "but line %(line)d does not.",
+                        line=number,
+                    )
+                )
+            raise VCardFileError(
+                _(
+                    "Line %(line)d is outside any card: after the END:VCARD of card %(card)d, "
+                    "only BEGIN:VCARD may follow.",
+                    line=number,
+                    card=cards[-1].number,
+                )
+            )
+        elif name == "END":
+            if value.strip().upper() != b"VCARD":
+                raise VCardFileError(
+                    _(
+                        "Line %(line)d ends something that is not a card, inside card %(card)d.",
+                        line=number,
+                        card=current.number,
+                    )
+                )
+            cards.append(current)
+            current = None
+        elif name == "BEGIN":
+            raise VCardFileError(
+                _(
+                    "Line %(line)d starts something other than a card, inside card %(card)d.",
+                    line=number,
+                    card=current.number,
+                )
+            )
+        elif name in KEPT:
+            current.lines.append((number, _content_line(head, value, name)))
+    if current is not None:
+        raise VCardFileError(
+            _(
+                "Card %(card)d (from line %(line)d) has no END:VCARD: the file is cut off or "
+                "damaged.",
+                card=current.number,
+                line=current.line,
+            )
+        )
+    if not cards:
+        raise VCardFileError(_("The file is empty."))
+    return cards
+
+
+def _unfinished(card: RawCard, line: int) -> str:
+    return _(
+        "Card %(card)d (from line %(line)d) has no END:VCARD before the next card starts on "
+        "line %(next)d.",
+        card=card.number,
+        line=card.line,
+        next=line,
+    )
+
+
+# Bytes and lines ----------------------------------------------------------------------------
+
+
+def _as_utf8_bytes(data: bytes) -> bytes:
+    """Refuse what is plainly not a vCard file; turn UTF-16 into UTF-8; drop a BOM."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise VCardFileError(_("The file is empty."))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise VCardFileError(_("This file is damaged: it is not valid UTF-16 text.")) from error
+    for magic, kind in _SIGNATURES.items():
+        if data.startswith(magic):
+            raise VCardFileError(
+                _("This looks like %(kind)s, not a vCard (.vcf) file.", kind=str(kind))
+            )
+    if b"\x00" in data:
+        raise VCardFileError(_("This file contains binary data, not vCard text."))
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if data.lstrip()[:1] == b"<":
+        raise VCardFileError(
+            _(
+                "This is a web page or XML, not a vCard file. Download the .vcf file itself "
+                "rather than the page that links to it."
+            )
+        )
+    return data
+
+
+def _logical_lines(data: bytes):
+    """Yield (first line number, logical line) with folding and soft line breaks undone."""
+    current: bytearray | None = None
+    start = 0
+    quoted_printable = base64 = False
+    for number, line in enumerate(data.splitlines(), start=1):
+        soft_break = current is not None and quoted_printable and current.endswith(b"=")
+        if soft_break and line.strip().upper() != b"END:VCARD":  # not a stray "=" at the end
+            del current[-1]
+            current += line
+            continue
+        if not line.strip():
+            if current is not None:
+                yield start, bytes(current)
+            current = None
+            continue
+        if line[:1] in (b" ", b"\t") and current is not None:
+            current += line[1:]
+            continue
+        if base64 and current is not None and _BASE64_DATA.fullmatch(line):
+            current += line  # a 2.1 photo from an old phone, its data lines not indented
+            continue
+        if current is not None:
+            yield start, bytes(current)
+        current, start = bytearray(line), number
+        head = line.split(b":", 1)[0].upper()
+        quoted_printable = b"QUOTED-PRINTABLE" in head
+        base64 = b"BASE64" in head or b"ENCODING=B;" in head + b";"
+    if current is not None:
+        yield start, bytes(current)
+
+
+def _split(line: bytes) -> tuple[bytes | None, bytes]:
+    """Name and parameters, and the value: split at the first colon outside quotes."""
+    quoted = False
+    for index, byte in enumerate(line):
+        if byte == 0x22:  # "
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:  # :
+            return line[:index], line[index + 1 :]
+    return None, b""
+
+
+def _name(head: bytes) -> str:
+    name = head.split(b";", 1)[0].strip()
+    return name.rsplit(b".", 1)[-1].decode("ascii", "replace").upper()  # no "item1." group
+
+
+def _charset(params: list[bytes]) -> str | None:
+    for param in params:
+        key, _sep, value = param.partition(b"=")
+        if key.strip().upper() == b"CHARSET":
+            name = value.strip(b' "').decode("ascii", "replace")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
+
+
+def _text(raw: bytes, charset: str | None) -> str:
+    """UTF-8 first (a file that says Latin-1 but holds UTF-8 is common), then the charset the
+    line names, then Windows-1252, whose every byte but five is a character, then Latin-1."""
+    for encoding in ("utf-8", charset, "cp1252"):
+        if encoding:
+            try:
+                return raw.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return raw.decode("latin-1")
+
+
+def _escape(match: re.Match, single_text: bool) -> str:
+    if match.group(1):
+        return match.group(1)
+    if match.group() == ",":
+        return "\\," if single_text else ","
+    return ":"  # a colon needs no escape; vobject would keep the backslash
+
+
+_QP = (b"ENCODING=QUOTED-PRINTABLE", b"QUOTED-PRINTABLE")
+
+
+def _content_line(head: bytes, value: bytes, name: str) -> str:
+    """The line as vobject reads it: quoted-printable decoded, text in Unicode, commas in
+    single-valued text escaped, no control characters."""
+    params = head.split(b";")
+    charset = _charset(params[1:])
+    if any(p.strip().upper() in _QP for p in params):
+        kept = [params[0]] + [
+            p
+            for p in params[1:]
+            if p.strip().upper() not in _QP and p.strip().upper().partition(b"=")[0] != b"CHARSET"
+        ]
+        head = b";".join(kept)
+        text = _text(quopri.decodestring(value), charset)
+        # Newlines were encoded (=0D=0A); as text they are escaped, the vCard 3.0 way.
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    else:
+        text = _text(value, charset)
+    text = _ESCAPES.sub(lambda m: _escape(m, name in SINGLE_TEXT), text)
+    text = _CONTROL.sub("", text)
+    return f"{_CONTROL.sub('', _text(head, charset))}:{text}"

@@ -1,0 +1,184 @@
+"""Cursor pagination: every list endpoint pages in a stable order, ties broken by id, with
+cursors that cannot be forged, and a fixed number of queries per page whatever its size."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from netcompanion.attendee.models import Attendee
+from netcompanion.capture.models import Contact
+from netcompanion.extensions import db
+from netcompanion.followup.models import ListEntry
+
+from .conftest import counting_statements
+
+SAME_TIME = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def crowd(fair, make_attendee, make_capture, make_list, enlist):
+    """Seven of everything, sharing sort values so that only the id breaks ties."""
+    organizer, event, exhibitor = fair
+    for n in range(7):
+        make_attendee(organizer, event, name=f"Attendee {n}")
+    captures = [make_capture(exhibitor, event, f"Person {n}", tags=("Go",)) for n in range(7)]
+    pool = make_list(exhibitor, "Pool")
+    enlist(pool, captures, by=exhibitor)
+    for _ in range(6):
+        make_list(exhibitor, "Same name")
+    db.session.execute(update(Contact).values(last_met_at=SAME_TIME))
+    db.session.execute(update(Attendee).values(created_at=SAME_TIME))
+    db.session.execute(
+        update(ListEntry)
+        .values(next_due_on=date(2030, 1, 5))
+        .where(ListEntry.id.in_([e.id for e in db.session.query(ListEntry).limit(4)]))
+    )
+    db.session.execute(
+        update(ListEntry).where(ListEntry.next_due_on != date(2030, 1, 5)).values(next_due_on=None)
+    )
+    db.session.commit()
+    return organizer, event, exhibitor, pool
+
+
+def endpoints(event, pool):
+    """(who, path, key) of every list endpoint."""
+    return [
+        ("organizer", "/events", "events"),
+        ("organizer", f"/events/{event.public_id}/attendees", "attendees"),
+        ("exhibitor", "/captures", "captures"),
+        ("exhibitor", "/contacts", "contacts"),
+        ("exhibitor", "/lists", "lists"),
+        ("exhibitor", f"/lists/{pool.public_id}/entries", "entries"),
+    ]
+
+
+def test_pages_of_every_list_endpoint_hold_each_item_once_in_order(crowd, api_as):
+    organizer, event, exhibitor, pool = crowd
+    clients = {"organizer": api_as(organizer, "read"), "exhibitor": api_as(exhibitor, "read")}
+    for who, path, key in endpoints(event, pool):
+        api = clients[who]
+        whole = api.get(f"{path}?limit=200").json[key]
+        for size in (1, 2, 3):
+            paged = api.all(f"{path}?limit={size}", key)
+            assert [item["id"] for item in paged] == [item["id"] for item in whole], (path, size)
+        assert len({item["id"] for item in whole}) == len(whole)
+    assert len(clients["exhibitor"].get("/contacts?limit=200").json["contacts"]) == 7
+
+
+def test_default_and_maximum_page_sizes(crowd, api_as):
+    organizer, event, exhibitor, pool = crowd
+    api = api_as(exhibitor, "read")
+    first = api.get("/contacts?limit=5").json
+    assert len(first["contacts"]) == 5 and first["next"]
+    assert len(api.get("/contacts").json["contacts"]) == 7  # default 50
+    assert api.get("/contacts?limit=200").status_code == 200
+    for bad in ("0", "201", "-1", "1.5", "x", ""):
+        answer = api.get(f"/contacts?limit={bad}")
+        assert answer.status_code == 422, bad
+        assert set(answer.json["error"]["fields"]) == {"limit"}
+
+
+def test_forged_or_foreign_cursors_are_refused(crowd, api_as):
+    organizer, event, exhibitor, pool = crowd
+    api = api_as(exhibitor, "read")
+    cursor = api.get("/contacts?limit=2").json["next"]
+    payload, _, signature = cursor.partition(".")
+    # A forged "next page" built from the visible part: a changed sort value or id.
+    decoded = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    decoded[-1] = 1
+    forged = base64.urlsafe_b64encode(json.dumps(decoded).encode()).decode().rstrip("=")
+    for bad in (
+        f"{forged}.{signature}",
+        cursor[:-2],
+        cursor + "x",
+        "bm9wZQ",
+        "%%%",
+        "a" * 500,
+    ):
+        answer = api.get("/contacts", query_string={"limit": "2", "cursor": bad})
+        assert answer.status_code == 422, bad
+        assert answer.json["error"]["fields"] == {"cursor": "Not a cursor we issued."}
+    # A cursor of one list does not page another.
+    for path in ("/captures", "/lists", f"/lists/{pool.public_id}/entries"):
+        answer = api.get(path, query_string={"cursor": cursor})
+        assert answer.status_code == 422 and "cursor" in answer.json["error"]["fields"]
+    assert api.get("/contacts", query_string={"limit": "2", "cursor": cursor}).status_code == 200
+
+
+def test_an_item_added_between_pages_is_neither_lost_nor_repeated(crowd, make_capture, api_as):
+    organizer, event, exhibitor, pool = crowd
+    api = api_as(exhibitor, "read")
+    first = api.get("/captures?limit=3").json
+    make_capture(exhibitor, event, "Newcomer")  # newest first: it lands before the cursor
+    rest = api.all("/captures?limit=3", "captures", cursor=first["next"])
+    seen = [c["id"] for c in first["captures"] + rest]
+    assert len(seen) == len(set(seen)) == 7
+
+
+def _statements(api, path: str) -> int:
+    api.get(path)
+    with counting_statements() as count:
+        assert api.get(path).status_code == 200
+    return count()
+
+
+def test_query_counts_do_not_grow_with_page_size(
+    fair, make_attendee, make_capture, make_list, enlist, make_event, api_as
+):
+    organizer, event, exhibitor = fair
+    pool = make_list(exhibitor, "Pool")
+
+    def fill(count: int, offset: int):
+        for n in range(count):
+            make_attendee(organizer, event, name=f"Attendee {offset + n}")
+            capture = make_capture(
+                exhibitor,
+                event,
+                f"Person {offset + n}",
+                tags=("Go", "Rust"),
+                note="Note",
+                rating="hot",
+            )
+            enlist(pool, [capture], by=exhibitor)
+            make_list(exhibitor, f"List {offset + n}")
+            make_event(organizer, name=f"Event {offset + n}")
+
+    organizer_api, exhibitor_api = api_as(organizer, "read"), api_as(exhibitor, "read")
+    paths = [
+        (organizer_api, "/events"),
+        (organizer_api, f"/events/{event.public_id}/attendees"),
+        (exhibitor_api, "/captures"),
+        (exhibitor_api, "/contacts"),
+        (exhibitor_api, "/lists"),
+        (exhibitor_api, f"/lists/{pool.public_id}/entries"),
+    ]
+    fill(2, 0)
+    small = [_statements(api, path) for api, path in paths]
+    fill(10, 2)
+    assert len(exhibitor_api.get("/captures").json["captures"]) == 12
+    large = [_statements(api, path) for api, path in paths]
+    assert large == small
+
+
+def test_the_contact_detail_runs_a_fixed_number_of_queries(
+    fair, make_capture, make_list, enlist, make_event, join_event, api_as
+):
+    organizer, event, exhibitor = fair
+    first = make_capture(exhibitor, event, "Ana", tags=("Go",))
+    contact = first.contact
+    api = api_as(exhibitor, "read")
+    enlist(make_list(exhibitor, "Pool 0"), [first], by=exhibitor)
+    small = _statements(api, f"/contacts/{contact.public_id}")
+    for n in range(1, 5):
+        other = make_event(organizer, name=f"Fair {n}", starts_on=date.today() + timedelta(n))
+        join_event(exhibitor, other)
+        capture = make_capture(exhibitor, other, "Ana", tags=("Go", "ML"), contact=contact)
+        enlist(make_list(exhibitor, f"Pool {n}"), [capture], by=exhibitor)
+    body = api.get(f"/contacts/{contact.public_id}").json["contact"]
+    assert len(body["captures"]) == 5 and len(body["entries"]) == 5
+    assert _statements(api, f"/contacts/{contact.public_id}") == small
