@@ -3,20 +3,24 @@
 
 A page is the rows after the previous page's last row in a fixed order whose last key is the
 primary key, so pages never skip or repeat rows when ties share a sort value, and a deep page
-costs what the first does (no OFFSET). The cursor carries the last row's sort values, signed
-with the app's secret and named for its list: a cursor that was altered, made up or taken from
-another list is refused with 422 (field ``cursor``) instead of being trusted.
+costs what the first does (no OFFSET). The cursor carries the last row's sort values, which end
+with its integer key, encrypted and authenticated (Fernet, with a key derived from the app's
+secret) and named for its list: integer keys never leave the server readable, and a cursor that
+was altered, made up or taken from another list is refused with 422 (field ``cursor``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, request
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import Select, and_, false, or_
 
 from ..extensions import db
@@ -75,8 +79,10 @@ def _load(kind: type, value):
     return value
 
 
-def _serializer(name: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"api-cursor:{name}")
+def _fernet() -> Fernet:
+    secret = current_app.config["SECRET_KEY"]
+    digest = hashlib.sha256(b"netcompanion api cursor\0" + secret.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
 
 
 def _bad_cursor() -> Invalid:
@@ -86,11 +92,11 @@ def _bad_cursor() -> Invalid:
 def decode(name: str, keys: Sequence[Key], cursor: str) -> list:
     """The sort values a cursor of list ``name`` carries; 422 for anything we did not issue."""
     try:
-        values = _serializer(name).loads(cursor)
-        if not isinstance(values, list) or len(values) != len(keys):
-            raise ValueError("shape")
+        named, values = json.loads(_fernet().decrypt(cursor.encode()))
+        if named != name or not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError("another list's cursor")
         values = [_load(key.kind, value) for key, value in zip(keys, values, strict=True)]
-    except (BadData, ValueError, TypeError):
+    except (InvalidToken, ValueError, TypeError, UnicodeError):
         raise _bad_cursor() from None
     if values[-1] is None:  # the last key is the primary key
         raise _bad_cursor()
@@ -98,7 +104,8 @@ def decode(name: str, keys: Sequence[Key], cursor: str) -> list:
 
 
 def encode(name: str, keys: Sequence[Key], row) -> str:
-    return _serializer(name).dumps([_dump(key.get(row)) for key in keys])
+    values = [_dump(key.get(row)) for key in keys]
+    return _fernet().encrypt(json.dumps([name, values]).encode()).decode()
 
 
 def after(keys: Sequence[Key], values: list):
