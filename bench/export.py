@@ -29,15 +29,12 @@ of contacts. The exit status is 0 when both are met.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import resource
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -47,7 +44,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import vobject  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from followup import COMPANIES, FIRST, LAST, PASSWORD, TAGS, TITLES, bulk  # noqa: E402
+from followup import (  # noqa: E402
+    COMPANIES,
+    FIRST,
+    LAST,
+    PASSWORD,
+    TAGS,
+    TITLES,
+    bulk,
+    database,
+)
 from sqlalchemy import select, text  # noqa: E402
 
 from netcompanion import create_app  # noqa: E402
@@ -95,25 +101,6 @@ def main() -> int:
     args = parser.parse_args()
     with database(args.database) as url:
         return run(url, args.contacts, args.memory_contacts, args.repeat)
-
-
-@contextlib.contextmanager
-def database(kind: str):
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.sqlite"
-        return
-    if kind != "postgresql":
-        yield kind
-        return
-    name = f"nc_bench_{os.getpid()}"
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-qc"]
-    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)  # noqa: S603
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-        subprocess.run([*psql, drop], check=False)  # noqa: S603
 
 
 def run(url: str, n_contacts: int, memory_contacts: int, repeat: int) -> bool:

@@ -92,6 +92,11 @@ def main() -> int:
 
 @contextlib.contextmanager
 def database(kind: str, keep: bool = False):
+    """A fresh database for ``kind`` ("sqlite" or "postgresql"), dropped afterwards unless
+    ``keep``; any other value is taken as the URL of an empty database of your own."""
+    if kind not in ("sqlite", "postgresql"):
+        yield kind
+        return
     if kind == "sqlite":
         if keep:
             path = Path(tempfile.mkdtemp()) / "bench.sqlite"

@@ -7,21 +7,14 @@ page that says which one and why (422), never a file of something else.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..capture.models import Contact
-from ..contact.views import survivor_of
-from ..event import service as events
-from ..followup.models import FollowupList
 from ..followup.queries import user_today
-from ..scoping import current_org_id, get_or_404
-from . import selection
-from .downloads import respond
+from . import routes
 from .presets import PRESETS
-from .selection import FORMATS, Invalid
-from .service import export
+from .selection import Invalid
 
 bp = Blueprint("export", __name__)
 
@@ -50,59 +43,24 @@ def _back() -> str:
     return url_for("contact.index", **kept)
 
 
-def _organization():
-    current_org_id()
-    return current_user.organization
-
-
 @bp.get("/contacts/<contact_id>/export.vcf")
 @login_required
 def contact_vcf(contact_id: str):
     """One person's vCard; a merged contact's address downloads its survivor."""
-    contact = get_or_404(Contact, contact_id)
-    if contact.merged_into_id is not None:
-        survivor = survivor_of(contact)
-        if survivor is None:
-            abort(404)
-        return redirect(
-            url_for("export.contact_vcf", contact_id=survivor.public_id, **request.args)
-        )
-    options = selection.options_from(request.args)
-    return respond(export(selection.one_contact(_organization(), contact), "vcf", options))
+    return routes.contact_vcf(contact_id, "export.contact_vcf")
 
 
-def _contacts(fmt: str):
-    org = _organization()
-    filters = selection.contact_filters(org.id, request.args)
-    options = selection.options_from(request.args)
-    name = _("contacts-%(date)s") % {"date": user_today(current_user).isoformat()}
-    return respond(export(selection.searched(org, filters, name), fmt, options))
+def _contacts_name() -> str:
+    return _("contacts-%(date)s") % {"date": user_today(current_user).isoformat()}
 
 
-def _list(fmt: str, list_id: str):
-    lst = get_or_404(FollowupList, list_id)
-    options = selection.options_from(request.args)
-    return respond(export(selection.of_list(_organization(), lst), fmt, options))
-
-
-def _event(fmt: str, event_id: str):
-    org = _organization()
-    ev = events.access(org.id, event_id)
-    options = selection.options_from(request.args)
-    return respond(export(selection.of_event(org, ev.event), fmt, options))
-
-
-def _route(rule: str, endpoint: str, view, fmt: str) -> None:
-    def download(**ids):
-        return view(fmt, **ids)
-
-    download.__name__ = endpoint
-    download.__doc__ = view.__doc__
-    bp.add_url_rule(rule, endpoint, login_required(download), methods=["GET"])
-
-
-for _fmt in FORMATS:
-    # One rule per format (not a <fmt> argument): each URL names exactly one kind of file.
-    _route(f"/contacts/export.{_fmt}", f"contacts_{_fmt}", _contacts, _fmt)
-    _route(f"/lists/<list_id>/export.{_fmt}", f"list_{_fmt}", _list, _fmt)
-    _route(f"/events/<event_id>/captures/export.{_fmt}", f"event_{_fmt}", _event, _fmt)
+routes.add_scopes(
+    bp,
+    {
+        "contacts": "/contacts/export.{fmt}",
+        "list": "/lists/<list_id>/export.{fmt}",
+        "event": "/events/<event_id>/captures/export.{fmt}",
+    },
+    contacts_name=_contacts_name,
+    wrap=login_required,
+)
