@@ -90,6 +90,13 @@ PRESET = _query(
     "(prospects).",
     {"type": "string", "enum": list(PRESETS), "default": "generic"},
 )
+CAPTURE_FILTERS = [
+    _query("q", "Words in the name, email, company or job title captured."),
+    _query("tag", "An interest noted at the capture (any case)."),
+    _query("rating", "This rating.", _RATINGS),
+    _query("rating_min", "This rating or a warmer one.", _RATINGS),
+    _query("recruiter", "A member's id: captured by them."),
+]
 CONTACT = _path("contact_id", "The contact's id.")
 LIST = _path("list_id", "The follow-up list's id.")
 EVENT = _path("event_id", "The event's id (the company organizes it or exhibits at it).")
@@ -154,9 +161,10 @@ def _paths() -> dict:
             fmt,
             f"exportEventCaptures{names[fmt]}",
             f"Export an event's captures ({fmt})",
-            "The people the company met at the event (its own captures only). The generic CSV "
-            "has one row per capture and a column per organizer question.",
-            [EVENT],
+            "The people the company met at the event (its own captures only), narrowed by the "
+            "capture list's filters; a filter value that matches nothing answers 422. The "
+            "generic CSV has one row per capture and a column per organizer question.",
+            [EVENT, *CAPTURE_FILTERS],
         )
     return paths
 

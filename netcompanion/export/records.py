@@ -216,14 +216,17 @@ class Reader:
 
     # Captures ---------------------------------------------------------------------------
 
-    def event_captures(self, event_id: int) -> Iterator[Encounter]:
-        """The company's captures at one event, oldest first, with the contact's public id;
-        a detail left empty at the capture is the contact's (added or corrected since)."""
+    def event_captures(self, event_id: int, only: Select | None = None) -> Iterator[Encounter]:
+        """The company's captures at one event (those ``only`` selects the ids of, when
+        given), oldest first, with the contact's public id; a detail left empty at the
+        capture is the contact's (added or corrected since)."""
         base = (
             select(*CAPTURE_COLUMNS, Contact.public_id, *CONTACT_COLUMNS[2:9])
             .join(Contact, Contact.id == Capture.contact_id)
             .where(Capture.organization_id == self.org_id, Capture.event_id == event_id)
         )
+        if only is not None:
+            base = base.where(Capture.id.in_(only))
         last = 0
         while True:
             chunk = base.where(Capture.id > last).order_by(Capture.id).limit(self.chunk)

@@ -56,7 +56,7 @@ def _event(fmt: str, event_id: str):
     org = _organization()
     ev = events.access(org.id, event_id)
     options = selection.options_from(request.args)
-    return respond(export(selection.of_event(org, ev.event), fmt, options))
+    return respond(export(selection.of_event(org, ev.event, request.args), fmt, options))
 
 
 def add_scopes(

@@ -17,7 +17,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select
 
 from ..attendee.models import Availability
-from ..capture.models import Contact
+from ..capture import queries as capture_queries
+from ..capture.models import Capture, Contact
+from ..capture.views import filters_from as capture_filters_from
 from ..contact import queries
 from ..contact.views import filters_from
 from .cards import DEFAULT_VERSION, VERSIONS
@@ -92,6 +94,8 @@ class Scope:
     name: str
     #: An event's captures: the captures CSV has one row per capture.
     event_id: int | None = None
+    #: Selects the ids of the event's captures the export holds (the capture list's filters).
+    capture_ids: Select | None = None
     #: A list's export names this list first among each person's lists.
     list_id: int | None = None
 
@@ -119,13 +123,37 @@ def of_list(org, lst) -> Scope:
     )
 
 
-def of_event(org, event) -> Scope:
+def of_event(org, event, args) -> Scope:
     """The people the company met at the event: its own captures only, never another
-    exhibitor's."""
+    exhibitor's, narrowed by the capture list's filters (``q``, ``tag``, ``rating``,
+    ``rating_min``, ``recruiter``) so the export holds what the list shows."""
+    filters = _capture_filters(org.id, event.id, args)
+    matching = capture_queries.captures(org.id, filters).order_by(None)
     return Scope(
         org.id,
         org.public_id,
-        queries.contacts(org.id, queries.Filters(event_id=event.id)),
+        queries.contacts(org.id, queries.Filters(event_id=event.id)).where(
+            Contact.id.in_(matching.with_only_columns(Capture.contact_id))
+        ),
         event.name,
         event_id=event.id,
+        capture_ids=matching.with_only_columns(Capture.id),
     )
+
+
+def _capture_filters(org_id: int, event_id: int, args) -> capture_queries.Filters:
+    """The capture list's filters, with nothing ignored: a value that matches nothing is refused."""
+    filters, recruiter = capture_filters_from(args, event_id, capture_queries.recruiters(org_id))
+    picked = {
+        "rating": (filters.rating, _("Choose hot, warm or cold.")),
+        "rating_min": (filters.rating_min, _("Choose hot, warm or cold.")),
+        "recruiter": (recruiter, _("No member of your company has this id.")),
+    }
+    fields = {
+        name: message
+        for name, (value, message) in picked.items()
+        if args.get(name, "").strip() and value is None
+    }
+    if fields:
+        raise Invalid(fields)
+    return filters

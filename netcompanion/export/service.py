@@ -40,7 +40,9 @@ def export(scope: Scope, fmt: str, options: Options, chunk: int | None = None) -
     if fmt == "csv":
         if scope.event_id is not None and options.preset.key == "generic":
             chunks = captures_csv(
-                reader.event_captures(scope.event_id), reader.questions(scope.event_id), wording
+                reader.event_captures(scope.event_id, scope.capture_ids),
+                reader.questions(scope.event_id),
+                wording,
             )
         else:
             chunks = contacts_csv(_records(reader, scope), options.preset, wording)

@@ -76,6 +76,11 @@ def test_filters_work_through_the_api(booth, people, bearer, client):
         f"{API}/contacts.vcf", query_string={"q": "王芳", "event": fair.public_id}, headers=headers
     )
     assert [c["fn"][0] for c in ical_read(response.get_data(), "3.0")] == ["王芳"]
+    at_fair = f"{API}/events/{fair.public_id}/captures.vcf"
+    response = client.get(at_fair, query_string={"q": "王芳"}, headers=headers)
+    assert [c["fn"][0] for c in ical_read(response.get_data(), "3.0")] == ["王芳"]
+    response = client.get(at_fair, query_string={"recruiter": "nobody"}, headers=headers)
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == {"recruiter"}
 
 
 def test_a_revoked_or_unknown_token_gets_401(booth, people, bearer, client):

@@ -110,6 +110,36 @@ def test_contact_filters_narrow_the_export_like_the_list(
         assert names_in(response) == ["Hot One"], query
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_event_export_holds_what_the_capture_list_shows(
+    fmt, booth, make_contact, make_member, login_as, client
+):
+    owner, fair = booth
+    colleague = make_member(owner, name="Carla Colleague")
+    make_contact(owner, name="Hot Go", met=[meet(fair, rating="hot", tags=["Go"], by=colleague)])
+    make_contact(owner, name="Warm Go", met=[meet(fair, rating="warm", tags=["Go"])])
+    make_contact(owner, name="Hot Rust", met=[meet(fair, rating="hot", tags=["Rust"])])
+    db.session.commit()
+    login_as(owner)
+    url = f"/events/{fair.public_id}/captures/export.{fmt}"
+    page = client.get(
+        f"/events/{fair.public_id}/captures", query_string={"tag": "Go", "rating_min": "warm"}
+    ).get_data(as_text=True)
+    # The list's Export menu carries its filters.
+    assert f"/events/{fair.public_id}/captures/export.csv?" in page and "tag=Go" in page
+    for query, names in (
+        ({"tag": "Go"}, ["Hot Go", "Warm Go"]),
+        ({"rating": "hot"}, ["Hot Go", "Hot Rust"]),
+        ({"rating_min": "warm", "tag": "go"}, ["Hot Go", "Warm Go"]),
+        ({"recruiter": colleague.public_id}, ["Hot Go"]),
+        ({"q": "rust"}, ["Hot Rust"]),
+    ):
+        assert names_in(client.get(url, query_string=query)) == names, query
+    for query, field in (({"rating": "boiling"}, "rating"), ({"recruiter": "nobody"}, "recruiter")):
+        response = client.get(url, query_string=query)
+        assert response.status_code == 422 and f"<strong>{field}</strong>" in response.text
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
