@@ -26,6 +26,25 @@ class Filters:
     search: str = ""
 
 
+def filters_from(values, event_id: int, team: list) -> tuple[Filters, object]:
+    """The capture list's filters from a query string or a form (the bulk add to a list posts
+    them), and the recruiter filtered by. Junk values are ignored, never an error."""
+    filters = Filters(
+        event_id=event_id,
+        tag=values.get("tag", "").strip()[:60],
+        search=values.get("q", "").strip()[:100],
+    )
+    ratings = {r.value for r in Rating}
+    if values.get("rating") in ratings:
+        filters.rating = Rating(values["rating"])
+    if values.get("rating_min") in ratings:
+        filters.rating_min = Rating(values["rating_min"])
+    recruiter = next((u for u in team if u.public_id == values.get("recruiter")), None)
+    if recruiter is not None:
+        filters.recruiter_id = recruiter.id
+    return filters, recruiter
+
+
 def captures(org_id: int, filters: Filters) -> Select[tuple[Capture]]:
     """The company's captures matching the filters, newest first."""
     query = scoped(Capture, org_id)

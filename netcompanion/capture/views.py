@@ -40,7 +40,7 @@ def index(event_id: str):
     ev = events.access(org_id, event_id)
     args = request.args
     team = queries.recruiters(org_id)
-    filters, recruiter = filters_from(args, ev.event.id, team)
+    filters, recruiter = queries.filters_from(args, ev.event.id, team)
     page = max(args.get("page", 1, type=int), 1)
     pagination = db.paginate(
         queries.with_everything(queries.captures(org_id, filters)),
@@ -60,25 +60,6 @@ def index(event_id: str):
         follow_up_lists=followup_queries.list_choices(org_id),
         add_form=ConfirmForm(),
     )
-
-
-def filters_from(values, event_id: int, team: list) -> tuple[queries.Filters, object]:
-    """The capture list's filters from a query string or a form (the bulk add to a list posts
-    them), and the recruiter filtered by. Junk values are ignored, never an error."""
-    filters = queries.Filters(
-        event_id=event_id,
-        tag=values.get("tag", "").strip()[:60],
-        search=values.get("q", "").strip()[:100],
-    )
-    ratings = {r.value for r in Rating}
-    if values.get("rating") in ratings:
-        filters.rating = Rating(values["rating"])
-    if values.get("rating_min") in ratings:
-        filters.rating_min = Rating(values["rating_min"])
-    recruiter = next((u for u in team if u.public_id == values.get("recruiter")), None)
-    if recruiter is not None:
-        filters.recruiter_id = recruiter.id
-    return filters, recruiter
 
 
 def _capture_or_404(capture_id: str):

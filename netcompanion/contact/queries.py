@@ -18,10 +18,12 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..attendee.models import Availability
+from ..capture import queries as capture_queries
 from ..capture.models import Capture, CaptureTag, Contact, Rating
 from ..event.models import Event
 from ..extensions import db
 from ..followup.models import EntryState, FollowupList, ListEntry
+from ..scoping import scoped
 from .matching import fold
 from .models import MatchSuggestion
 
@@ -267,3 +269,42 @@ def between(a_id: int, b_id: int):
         and_(MatchSuggestion.contact_id == a_id, MatchSuggestion.other_id == b_id),
         and_(MatchSuggestion.contact_id == b_id, MatchSuggestion.other_id == a_id),
     )
+
+
+def pick(rows, public_id: str | None):
+    return next((row for row in rows if row.public_id == public_id), None) if public_id else None
+
+
+def _enum(kind, value: str | None):
+    return kind(value) if value in {member.value for member in kind} else None
+
+
+def filters_from(org_id: int, args) -> tuple[Filters, dict]:
+    """The contacts list's filters from a query string, and what the page shows beside them:
+    the choices offered (``events``, ``lists``, ``team``) and the ``event``, ``lst`` and
+    ``owner`` picked. A value that matches no choice narrows nothing. The exports read the
+    same query string through this function, so an export holds what the list shows."""
+    events = events_met_at(org_id)
+    lists = list(
+        db.session.scalars(
+            scoped(FollowupList, org_id)
+            .where(FollowupList.archived_at.is_(None))
+            .order_by(FollowupList.name, FollowupList.id)
+        )
+    )
+    team = capture_queries.recruiters(org_id)
+    event = pick(events, args.get("event"))
+    lst = pick(lists, args.get("list"))
+    owner = pick(team, args.get("owner"))
+    filters = Filters(
+        search=args.get("q", "").strip()[:100],
+        event_id=event.id if event else None,
+        tag=args.get("tag", "").strip()[:60],
+        rating=_enum(Rating, args.get("rating")),
+        rating_min=_enum(Rating, args.get("rating_min")),
+        availability=_enum(Availability, args.get("availability")),
+        list_id=lst.id if lst else None,
+        owner_id=owner.id if owner else None,
+    )
+    shown = {"events": events, "lists": lists, "team": team}
+    return filters, {**shown, "event": event, "lst": lst, "owner": owner}

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..attendee.models import Availability
-from ..capture import queries as capture_queries
 from ..capture.models import Contact, Rating
 from ..dbtypes import utcnow
 from ..extensions import db
@@ -24,7 +23,7 @@ from ..followup import service as followups
 from ..followup.models import FollowupList
 from ..paging import IdPage
 from ..redirects import safe_next
-from ..scoping import current_org_id, get_or_404, scoped
+from ..scoping import current_org_id, get_or_404
 from ..webhook import changes as webhooks
 from . import consent, erasure, merging, page, queries
 from .forms import (
@@ -79,51 +78,12 @@ def time_helpers() -> dict:
 # The contacts list ---------------------------------------------------------------------------
 
 
-def pick(rows, public_id: str | None):
-    return next((row for row in rows if row.public_id == public_id), None) if public_id else None
-
-
-def _enum(kind, value: str | None):
-    return kind(value) if value in {member.value for member in kind} else None
-
-
-def filters_from(org_id: int, args) -> tuple[queries.Filters, dict]:
-    """The contacts list's filters from a query string, and what the page shows beside them:
-    the choices offered (``events``, ``lists``, ``team``) and the ``event``, ``lst`` and
-    ``owner`` picked. A value that matches no choice narrows nothing. The exports read the
-    same query string through this function, so an export holds what the list shows."""
-    events = queries.events_met_at(org_id)
-    lists = list(
-        db.session.scalars(
-            scoped(FollowupList, org_id)
-            .where(FollowupList.archived_at.is_(None))
-            .order_by(FollowupList.name, FollowupList.id)
-        )
-    )
-    team = capture_queries.recruiters(org_id)
-    event = pick(events, args.get("event"))
-    lst = pick(lists, args.get("list"))
-    owner = pick(team, args.get("owner"))
-    filters = queries.Filters(
-        search=args.get("q", "").strip()[:100],
-        event_id=event.id if event else None,
-        tag=args.get("tag", "").strip()[:60],
-        rating=_enum(Rating, args.get("rating")),
-        rating_min=_enum(Rating, args.get("rating_min")),
-        availability=_enum(Availability, args.get("availability")),
-        list_id=lst.id if lst else None,
-        owner_id=owner.id if owner else None,
-    )
-    shown = {"events": events, "lists": lists, "team": team}
-    return filters, {**shown, "event": event, "lst": lst, "owner": owner}
-
-
 @bp.get("/contacts")
 @login_required
 def index():
     org_id = current_org_id()
     args = request.args
-    filters, shown = filters_from(org_id, args)
+    filters, shown = queries.filters_from(org_id, args)
     events = shown["events"]
     number = max(args.get("page", 1, type=int), 1)
     query = queries.contacts(org_id, filters)
@@ -353,7 +313,7 @@ def add_to_list(contact_id: str):
     if not form.validate_on_submit():
         flash(_("Choose one of your lists that this person is not in yet."), "error")
         return redirect(url_for("contact.show", contact_id=contact.public_id) + "#lists")
-    lst = pick(addable, form.list.data)
+    lst = queries.pick(addable, form.list.data)
     added = followups.add_entries(
         lst, followups.candidates_for_contacts([contact.id]), current_user.id
     )

@@ -19,9 +19,7 @@ from sqlalchemy import Select
 from ..attendee.models import Availability
 from ..capture import queries as capture_queries
 from ..capture.models import Capture, Contact
-from ..capture.views import filters_from as capture_filters_from
 from ..contact import queries
-from ..contact.views import filters_from
 from .cards import DEFAULT_VERSION, VERSIONS
 from .presets import DEFAULT_PRESET, PRESETS, Preset
 
@@ -60,7 +58,7 @@ def options_from(args) -> Options:
 
 def contact_filters(org_id: int, args) -> queries.Filters:
     """The contacts list's filters, exactly as the list reads them, with nothing ignored."""
-    filters, shown = filters_from(org_id, args)
+    filters, shown = queries.filters_from(org_id, args)
     picked = {
         "event": (shown["event"], _("Your team met no one at an event with this id.")),
         "list": (shown["lst"], _("No follow-up list of your company has this id.")),
@@ -143,7 +141,9 @@ def of_event(org, event, args) -> Scope:
 
 def _capture_filters(org_id: int, event_id: int, args) -> capture_queries.Filters:
     """The capture list's filters, with nothing ignored: a value that matches nothing is refused."""
-    filters, recruiter = capture_filters_from(args, event_id, capture_queries.recruiters(org_id))
+    filters, recruiter = capture_queries.filters_from(
+        args, event_id, capture_queries.recruiters(org_id)
+    )
     picked = {
         "rating": (filters.rating, _("Choose hot, warm or cold.")),
         "rating_min": (filters.rating_min, _("Choose hot, warm or cold.")),

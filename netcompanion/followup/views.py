@@ -12,8 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..account.forms import ConfirmForm
-from ..capture.queries import recruiters
-from ..capture.views import filters_from
+from ..capture.queries import filters_from, recruiters
 from ..event import service as events
 from ..exceptions import Rejected
 from ..extensions import db
