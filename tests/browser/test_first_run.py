@@ -98,6 +98,8 @@ def test_team_invitation_and_language_switch(live_server, phone):
     expect(recruiter.get_by_role("heading", level=1)).to_contain_text("Hallo, Rico")
 
     # The language switcher submits on change (a script from our origin, allowed by the CSP).
+    # The heading shows while the page still parses; the deferred script listens after that.
+    recruiter.wait_for_load_state("load")
     recruiter.get_by_label("Sprache").select_option("es")
     expect(recruiter.locator("html")).to_have_attribute("lang", "es")
     expect(recruiter.get_by_role("heading", level=1)).to_contain_text("Hola, Rico")
