@@ -33,6 +33,29 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Digests sent: {sent}")
 
+    @app.cli.group("captures")
+    def captures() -> None:
+        """Captures."""
+
+    @captures.command("repair-interests")
+    @click.option(
+        "--apply", "write", is_flag=True, help="Write the repairs; without it, only list them."
+    )
+    def repair_interests(write: bool) -> None:
+        """Restore interests that the edit page wrote as the Python text of the tags."""
+        from .capture import interest_repair
+
+        repairs = interest_repair.find()
+        for repair in repairs:
+            before, after = " | ".join(repair.before), " | ".join(repair.after)
+            click.echo(f"{repair.capture.public_id}: {before}  ->  {after or '(no interests)'}")
+        if write:
+            interest_repair.apply(repairs)
+            db.session.commit()
+            click.echo(f"Repaired {len(repairs)} captures.")
+        else:
+            click.echo(f"{len(repairs)} captures to repair; run again with --apply to write.")
+
     @app.cli.group("webhooks")
     def webhooks() -> None:
         """Webhook deliveries."""

@@ -16,22 +16,33 @@ from .models import Capture, CaptureTag, Contact, Note, Rating
 
 def update(
     capture: Capture, details: dict, rating: str, availability: str, tags: list[str], answers: dict
-) -> None:
-    """Replace what the form shows; notes are not part of it and stay as they are."""
-    for key in checks.CONTACT_FIELDS:
-        setattr(capture, key, details.get(key, ""))
-    capture.rating = Rating(rating) if rating else None
-    capture.availability = Availability(availability) if availability else None
+) -> bool:
+    """Replace what the form shows; notes are not part of it and stay as they are.
+
+    Returns whether anything changed: an untouched save neither dates the capture nor
+    tells the webhooks, so integrations only hear of real edits.
+    """
     wanted = {tag.casefold(): tag for tag in checks.clean_tags(tags)}
-    capture.tags = [t for t in capture.tags if t.key in wanted] + [
+    values = {key: details.get(key, "") for key in checks.CONTACT_FIELDS}
+    values["rating"] = Rating(rating) if rating else None
+    values["availability"] = Availability(availability) if availability else None
+    values["answers"] = answers
+    kept = [t for t in capture.tags if t.key in wanted]
+    added = [
         CaptureTag(name=name, key=key)
         for key, name in wanted.items()
         if key not in {t.key for t in capture.tags}
     ]
-    capture.answers = answers
+    changed = {key for key, value in values.items() if getattr(capture, key) != value}
+    if not changed and not added and len(kept) == len(capture.tags):
+        return False
+    for key in changed:
+        setattr(capture, key, values[key])
+    capture.tags = kept + added
     capture.updated_at = utcnow()
     db.session.flush()
     webhooks.capture_updated(capture)
+    return True
 
 
 def add_note(capture: Capture, author: User, body: str) -> Note:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TelField, TextAreaField, URLField
-from wtforms.validators import URL, Length, Optional
+from wtforms.validators import URL, Length, Optional, ValidationError
 
 from ..account.forms import email_field, strip
 from ..attendee.models import Availability
-from .items import MAX_NOTE
-from .models import Rating
+from .items import CONTACT_FIELDS, MAX_NOTE, MAX_TAG, MAX_TAGS, clean_tags
+from .models import Capture, Rating
 
 
 class CaptureForm(FlaskForm):
@@ -41,6 +44,54 @@ class CaptureForm(FlaskForm):
         validators=[Length(max=1000)],
         description=_l("Separate interests with commas."),
     )
+
+    def validate_tags(self, field) -> None:
+        names = clean_tags(interest_names(field.data or ""))
+        if len(names) > MAX_TAGS:
+            raise ValidationError(_l("At most %(limit)d interests.", limit=MAX_TAGS))
+        if any(len(name) > MAX_TAG for name in names):
+            raise ValidationError(
+                _l("An interest has at most %(limit)d characters.", limit=MAX_TAG)
+            )
+
+    def interests(self) -> list[str]:
+        return interest_names(self.tags.data or "")
+
+    @classmethod
+    def for_capture(cls, capture: Capture) -> CaptureForm:
+        """The form showing the capture; a post's fields replace what they carry.
+
+        Not ``obj=capture``: WTForms takes an attribute of ``obj`` before ``data``, and
+        ``capture.tags`` is a list of rows, which the field would show as their Python repr.
+        """
+        return cls(
+            data={
+                **{key: getattr(capture, key) for key in CONTACT_FIELDS},
+                "rating": capture.rating.value if capture.rating else "",
+                "availability": capture.availability.value if capture.availability else "",
+                "tags": interests_text(capture.tag_names),
+            }
+        )
+
+
+def interests_text(names: list[str]) -> str:
+    """Interests as the field shows them: comma-separated, quoted where a name holds a comma."""
+    return ", ".join(_csv_field(name) for name in names)
+
+
+def _csv_field(name: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([name])
+    return out.getvalue()
+
+
+def interest_names(text: str) -> list[str]:
+    """The interests typed in the field, read the way ``interests_text`` writes them.
+
+    A pasted line break separates interests as a comma does.
+    """
+    line = ",".join(text.splitlines())
+    return [name for row in csv.reader([line], skipinitialspace=True) for name in row]
 
 
 class NoteForm(FlaskForm):

@@ -74,16 +74,7 @@ def _capture_or_404(capture_id: str):
 def detail(capture_id: str):
     capture = _capture_or_404(capture_id)
     questions = _questions(capture.event_id)
-    form = CaptureForm(
-        obj=capture,
-        data=None
-        if request.method == "POST"
-        else {
-            "rating": capture.rating.value if capture.rating else "",
-            "availability": capture.availability.value if capture.availability else "",
-            "tags": ", ".join(capture.tag_names),
-        },
-    )
+    form = CaptureForm.for_capture(capture)
     answers = capture.answers or {}
     answer_errors: dict[str, str] = {}
     if form.validate_on_submit():
@@ -103,16 +94,12 @@ def detail(capture_id: str):
         else:
             details = {key: getattr(form, key).data or "" for key in items.CONTACT_FIELDS}
             details["email"] = details["email"].lower()
-            # A request without the tags field keeps the tags (the form falls back to the object's).
-            tags = (
-                form.tags.data if isinstance(form.tags.data, str) else ",".join(capture.tag_names)
-            )
             editing.update(
                 capture,
                 details,
                 form.rating.data,
                 form.availability.data,
-                tags.split(","),
+                form.interests(),
                 answers,
             )
             db.session.commit()
