@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from .. import tokens as canonical
 from ..dbtypes import utcnow
 from ..exceptions import Rejected
 from ..extensions import db
@@ -132,6 +133,10 @@ def remove_member(actor: User, member: User) -> None:
 # Invitations --------------------------------------------------------------------------------
 
 
+#: Random bytes in an invitation link's token (256 bits).
+INVITATION_BYTES = 32
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -165,7 +170,7 @@ def invite(actor: User, email: str, role: Role) -> tuple[Invitation, str]:
     for old in pending_invitations(actor.organization_id):
         if old.email == email:
             old.revoked_at = utcnow()
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(INVITATION_BYTES)
     invitation = Invitation(
         organization_id=actor.organization_id,
         email=email,
@@ -180,6 +185,8 @@ def invite(actor: User, email: str, role: Role) -> tuple[Invitation, str]:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
+    if not canonical.is_secret(token, INVITATION_BYTES):
+        return None
     return db.session.scalars(
         select(Invitation).where(Invitation.token_hash == _token_hash(token))
     ).first()

@@ -43,9 +43,10 @@ def _authenticate_bearer():
     if header is None:
         return None
     scheme, _sep, secret = header.partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = secret.strip(" \t")  # the header's own spaces (RFC 9110 OWS), nothing else
+    if scheme.lower() != "bearer" or not secret:
         return _unauthorized(_("Send an API token as: Authorization: Bearer <token>."))
-    token = tokens.authenticate(secret.strip())
+    token = tokens.authenticate(secret)
     if token is None:
         return _unauthorized(_("This API token is not valid. It may have been revoked."))
     g.api_token = token

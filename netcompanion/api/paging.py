@@ -6,7 +6,8 @@ primary key, so pages never skip or repeat rows when ties share a sort value, an
 costs what the first does (no OFFSET). The cursor carries the last row's sort values, which end
 with its integer key, encrypted and authenticated (Fernet, with a key derived from the app's
 secret) and named for its list: integer keys never leave the server readable, and a cursor that
-was altered, made up or taken from another list is refused with 422 (field ``cursor``).
+was altered, made up, respelt (padding, alphabet, trailing bits) or taken from another list is
+refused with 422 (field ``cursor``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, false, or_
 
+from .. import tokens as canonical
 from ..extensions import db
 from .inputs import Invalid
 
@@ -92,11 +94,13 @@ def _bad_cursor() -> Invalid:
 def decode(name: str, keys: Sequence[Key], cursor: str) -> list:
     """The sort values a cursor of list ``name`` carries; 422 for anything we did not issue."""
     try:
+        # Fernet decodes base64 leniently; only the spelling we issued names this page.
+        canonical.urlsafe_b64(cursor, padded=True)
         named, values = json.loads(_fernet().decrypt(cursor.encode()))
         if named != name or not isinstance(values, list) or len(values) != len(keys):
             raise ValueError("another list's cursor")
         values = [_load(key.kind, value) for key, value in zip(keys, values, strict=True)]
-    except (InvalidToken, ValueError, TypeError, UnicodeError):
+    except (canonical.NotCanonical, InvalidToken, ValueError, TypeError, UnicodeError):
         raise _bad_cursor() from None
     if values[-1] is None:  # the last key is the primary key
         raise _bad_cursor()

@@ -30,6 +30,12 @@ def _hash(token: str) -> str:
 
 
 def looks_like_token(value: str) -> bool:
+    """Whether ``value`` is spelt as ``create`` spells a token.
+
+    Base62 characters are drawn one by one, not decoded from bytes, so each such string is a
+    different token: matching the prefix's case, the length and the alphabet exactly leaves
+    no second spelling.
+    """
     return (
         value.startswith(PREFIX)
         and len(value) == len(PREFIX) + LENGTH

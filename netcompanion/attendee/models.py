@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import tokens as canonical
 from ..dbtypes import UTCDateTime, text_enum, utcnow
 from ..event.models import Event
 from ..extensions import db
@@ -40,11 +41,17 @@ class Availability(enum.StrEnum):
 
 #: Unambiguous when read off a badge: no 0/O, 1/I/L, U.
 BADGE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+BADGE_CODE_LENGTH = 8
 
 
 def new_badge_code() -> str:
     """Eight characters (30^8 ≈ 6.6e11): unique per event, typed by hand when a camera fails."""
-    return "".join(secrets.choice(BADGE_CODE_ALPHABET) for _ in range(8))
+    return "".join(secrets.choice(BADGE_CODE_ALPHABET) for _ in range(BADGE_CODE_LENGTH))
+
+
+def read_badge_code(text: str) -> str | None:
+    """The one badge code a person typed loosely (``k7qm 3xtp``), or None if it cannot be one."""
+    return canonical.typed_code(text, BADGE_CODE_ALPHABET, BADGE_CODE_LENGTH)
 
 
 def format_badge_code(code: str) -> str:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import tokens as canonical
 from ..account.models import User
 from ..dbtypes import utcnow
 from ..event.models import Event
@@ -40,6 +41,10 @@ class Consent:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+#: Random bytes in the key of an attendee's badge-page link (192 bits).
+ACCESS_KEY_BYTES = 24
 
 
 def _hash(key: str) -> str:
@@ -170,14 +175,14 @@ def register_self(
 
 def new_access_key(attendee: Attendee) -> str:
     """Issue the secret for the attendee's private badge-page link; older links stop working."""
-    key = secrets.token_urlsafe(24)
+    key = secrets.token_urlsafe(ACCESS_KEY_BYTES)
     attendee.access_key_hash = _hash(key)
     db.session.flush()
     return key
 
 
 def attendee_for_access_key(key: str) -> Attendee | None:
-    if not key or len(key) > 100:
+    if not canonical.is_secret(key, ACCESS_KEY_BYTES):
         return None
     return db.session.scalars(
         select(Attendee).where(Attendee.access_key_hash == _hash(key))

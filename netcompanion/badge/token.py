@@ -26,6 +26,9 @@ Keys: the signing key is derived (HMAC-SHA256, label ``netcompanion badge token`
 key does not void printed badges until the old key is dropped from the fallbacks. The key id
 picks the key without trying them all.
 
+Spelling: a token is accepted only as ``encode`` spells it (``netcompanion.tokens``): no
+padding, no other alphabet, no unused trailing bits set, so each badge has exactly one URL.
+
 Verification (``decode``) checks length, format, kind and MAC in constant time, then returns the
 claims; callers then look the subject up and compare versions. Revoking a badge (reissue after a
 loss or a name change) bumps the attendee's ``badge_version``: every older token stops working.
@@ -34,8 +37,6 @@ Deleting the attendee revokes it too.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import hashlib
 import hmac
@@ -43,6 +44,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from flask import current_app
+
+from .. import tokens as canonical
 
 FORMAT = 1
 MAC_BYTES = 12
@@ -120,14 +123,11 @@ def _cut(text: str) -> bytes:
 
 
 def _raw_id(public_id: str) -> bytes:
-    raw = base64.urlsafe_b64decode(public_id + "=" * (-len(public_id) % 4))
-    if len(raw) != ID_BYTES:
-        raise ValueError(f"public ids are {ID_BYTES} bytes, got {len(raw)}")
-    return raw
+    return canonical.urlsafe_b64(public_id, size=ID_BYTES)
 
 
 def _public_id(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return canonical.urlsafe_text(raw)
 
 
 def encode(claims: Claims) -> str:
@@ -146,19 +146,17 @@ def encode(claims: Claims) -> str:
         ]
     )
     mac = hmac.new(key, body, hashlib.sha256).digest()[:MAC_BYTES]
-    return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+    return canonical.urlsafe_text(body + mac)
 
 
 def decode(token: str, kind: Kind) -> Claims:
     """Return the claims of a genuine token of ``kind``, or raise InvalidToken."""
-    if not 0 < len(token) <= 400 or not token.isascii() or "=" in token:
+    if not isinstance(token, str) or not 0 < len(token) <= 400:
         raise InvalidToken("malformed")
     try:
-        data = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (binascii.Error, ValueError) as error:
-        raise InvalidToken("not base64url") from error
-    if base64.urlsafe_b64encode(data).decode().rstrip("=") != token:
-        raise InvalidToken("not canonical")  # one token per badge, no look-alike spellings
+        data = canonical.urlsafe_b64(token)  # one spelling per badge: see netcompanion.tokens
+    except canonical.NotCanonical as error:
+        raise InvalidToken(str(error)) from error
     if len(data) < 2 + 2 * ID_BYTES + 3 + MAC_BYTES:
         raise InvalidToken("too short")
     body, mac = data[:-MAC_BYTES], data[-MAC_BYTES:]

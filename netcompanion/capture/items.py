@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from ..attendee.models import DETAIL_LIMITS, Availability
+from ..attendee.models import DETAIL_LIMITS, Availability, read_badge_code
 from ..dbtypes import utcnow
 from . import cards
 from .models import EventQuestion, QuestionKind, Rating
@@ -135,7 +135,9 @@ def _who(raw: dict, item: Item, errors: dict) -> None:
     elif key == "badge":
         item.badge = value.strip()
     elif key == "badge_code":
-        item.badge_code = normalise_badge_code(value)
+        item.badge_code = read_badge_code(value)
+        if item.badge_code is None:
+            errors["badge_code"] = _("A badge code is the 8 letters and digits under the QR code.")
     elif key == "vcard":
         try:
             item.contact = cards.parse(value)
@@ -155,10 +157,6 @@ def _who(raw: dict, item: Item, errors: dict) -> None:
             errors["contact.name"] = _("Enter the person's name.")
         item.contact = contact
         _check_contact(contact, errors, prefix="contact")
-
-
-def normalise_badge_code(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
 def _check_contact(contact: dict, errors: dict, prefix: str) -> None:

@@ -7,7 +7,6 @@ list of exhibitors, and each exhibitor sees its own booth only.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import tokens as canonical
 from ..account.models import User
 from ..exceptions import Rejected
 from ..extensions import db
@@ -43,11 +43,13 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-def normalise_join_code(text: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
+def read_join_code(text: str) -> str | None:
+    """The one join code a person typed loosely (``abcd ef23``), or None if it cannot be one."""
+    return canonical.typed_code(text, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH)
 
 
 def format_join_code(code: str) -> str:
+    """``XXXX-XXXX``: how the code is shown, and the one spelling join links carry."""
     return f"{code[:4]}-{code[4:]}"
 
 
@@ -190,8 +192,8 @@ def add_own_booth(actor: User, ev: EventAccess) -> Exhibitor:
 
 
 def event_for_join_code(code: str) -> Event | None:
-    code = normalise_join_code(code)
-    if len(code) != JOIN_CODE_LENGTH:
+    code = read_join_code(code)
+    if code is None:
         return None
     return db.session.scalars(select(Event).where(Event.join_code == code)).first()
 

@@ -147,7 +147,12 @@ def add_own_booth(event_id: str):
 def join():
     form = JoinForm()
     if request.method == "GET":
-        form.code.data = request.args.get("code", "")
+        typed = request.args.get("code", "")
+        code = service.read_join_code(typed)
+        if code is not None and typed != service.format_join_code(code):
+            # A link has one spelling, whatever was typed into the address bar.
+            return redirect(url_for("event.join", code=service.format_join_code(code)))
+        form.code.data = typed
         form.booth_name.data = current_user.organization.name
     preview = service.event_for_join_code(form.code.data or "")
     if form.validate_on_submit():

@@ -2,7 +2,8 @@
 
 Rules:
 - The feed URL carries a secret key: ``secrets.token_urlsafe(32)``, 256 random bits. Only its
-  SHA-256 is stored (``User.calendar_key_hash``), so the database alone opens no feed.
+  SHA-256 is stored (``User.calendar_key_hash``), so the database alone opens no feed. Only
+  that exact spelling of the key opens it (``netcompanion.tokens``).
 - Making a new key replaces the hash and turning the feed off clears it: the old URL answers
   404 at once. A removed member's feed answers 404 too.
 - The feed holds one all-day event per active entry the member owns whose list is not archived
@@ -25,6 +26,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from .. import tokens as canonical
 from ..account.models import User
 from ..capture.models import Capture, Contact
 from ..extensions import db
@@ -35,13 +37,17 @@ PAST = timedelta(days=30)
 AHEAD = timedelta(days=365)
 
 
+#: Random bytes in a feed key (256 bits).
+KEY_BYTES = 32
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
 def new_key(user: User) -> str:
     """Give the member a new feed key (the old one stops working) and return it, once."""
-    key = secrets.token_urlsafe(32)
+    key = secrets.token_urlsafe(KEY_BYTES)
     user.calendar_key_hash = _hash(key)
     return key
 
@@ -52,7 +58,7 @@ def revoke(user: User) -> None:
 
 def user_for_key(key: str) -> User | None:
     """The active member whose feed this key opens, or None."""
-    if not key or len(key) > 100:
+    if not canonical.is_secret(key, KEY_BYTES):
         return None
     return db.session.scalars(
         select(User).where(User.calendar_key_hash == _hash(key), User.removed_at.is_(None))

@@ -24,10 +24,12 @@ import json
 import secrets
 from datetime import datetime, timedelta
 
+from .. import tokens as canonical
 from ..dbtypes import utcnow
 from .models import WebhookEndpoint, WebhookEvent
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
+SECRET_BYTES = 32
 #: How long the previous secret keeps signing after a roll.
 PREVIOUS_SECRET_GRACE = timedelta(hours=24)
 USER_AGENT = "NetCompanion-Webhooks/1"
@@ -35,7 +37,7 @@ USER_AGENT = "NetCompanion-Webhooks/1"
 
 def new_secret() -> str:
     """A signing secret: ``whsec_`` and 32 random bytes in base64 (256 bits)."""
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
 def roll_secret(endpoint: WebhookEndpoint, now: datetime | None = None) -> None:
@@ -69,7 +71,7 @@ def body(event: WebhookEvent, organization_public_id: str) -> bytes:
 
 def signature(secret: str, message_id: str, timestamp: int, payload: bytes) -> str:
     """``v1,<base64 HMAC-SHA256>`` of ``<id>.<timestamp>.<body>`` with the secret's key."""
-    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    key = canonical.standard_b64(secret.removeprefix(SECRET_PREFIX), size=SECRET_BYTES)
     signed = f"{message_id}.{timestamp}.".encode() + payload
     digest = hmac.new(key, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()

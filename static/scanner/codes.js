@@ -1,6 +1,8 @@
 // What a scanned code is: a badge (read for display, offline too), a booth poster, a contact
 // card, or something else. Nothing here checks a signature: the server does, when it syncs.
-// The badge token format is documented in netcompanion/badge/token.py.
+// The badge token format is documented in netcompanion/badge/token.py. Tokens and typed codes
+// follow the server's spelling rule (netcompanion/tokens.py): a token is read only when encoding
+// its bytes again gives back its very text, so the phone remembers each badge under one name.
 
 const BADGE = 0x11; // format 1, kind 1
 const POSTER = 0x12; // format 1, kind 2
@@ -9,6 +11,9 @@ const MAC_BYTES = 12;
 const TOKEN = /^[A-Za-z0-9_-]{20,400}$/;
 /** Badge codes never use 0/O, 1/I/L or U: they are read off a badge by eye. */
 const CODE = /^[ABCDEFGHJKMNPQRSTVWXYZ2-9]{8}$/;
+/** What people put between the groups of a code: the same set as the server's. */
+const SEPARATORS =
+  /[ \t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\-_.\u00b7\u2010-\u2015\u2212]+/g;
 
 function fromBase64Url(text) {
   const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -37,6 +42,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function readToken(token) {
   if (!TOKEN.test(token)) throw new Error("not a token");
   const bytes = fromBase64Url(token);
+  if (toBase64Url(bytes) !== token) throw new Error("another spelling");
   if (bytes.length < 2 + 2 * ID_BYTES + 3 + MAC_BYTES) throw new Error("too short");
   const kind = bytes[0];
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
@@ -104,9 +110,10 @@ export function classify(text, eventId) {
   const match = /^\/([bj])\/([^/]+)\/?$/.exec(url.pathname);
   if (!match) return { kind: "unknown" };
   if (match[1] === "j") return { kind: "poster" };
-  let claims;
+  let token, claims;
   try {
-    claims = readToken(match[2]);
+    token = decodeURIComponent(match[2]); // the path as the server reads it
+    claims = readToken(token);
   } catch {
     return { kind: "damaged" };
   }
@@ -114,7 +121,7 @@ export function classify(text, eventId) {
   if (claims.kind !== BADGE) return { kind: "damaged" };
   const badge = {
     kind: "badge",
-    token: match[2],
+    token,
     event: claims.event,
     attendee: claims.subject,
     name: claims.name,
@@ -125,6 +132,9 @@ export function classify(text, eventId) {
 
 /** The badge code as printed, whatever case, spaces or dashes were typed; null if it cannot be one. */
 export function normaliseBadgeCode(typed) {
-  const code = typed.toUpperCase().replace(/[\s\-_.]+/g, "");
+  if (typed.length > 32) return null;
+  const folded = typed.normalize("NFKC").replace(SEPARATORS, "");
+  if (!/^[\x00-\x7f]*$/.test(folded)) return null;
+  const code = folded.toUpperCase();
   return CODE.test(code) ? code : null;
 }

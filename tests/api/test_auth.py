@@ -182,3 +182,24 @@ def test_session_endpoint_names_the_tokens_creator(make_company, make_token, api
     body = api_as(owner, "read").get("/session").json
     assert body["user"] == {"id": owner.public_id, "name": owner.name}
     assert body["organization"]["name"] == "Initech Talent"
+
+
+def test_a_respelt_token_gets_the_answer_an_unknown_one_gets(app, make_company, make_token):
+    from netcompanion.api.tokens import PREFIX
+    from tests.spelling import BASE62, respellings
+
+    secret = make_token(make_company())
+    client = app.test_client()
+
+    def answer(token: str):
+        response = client.get("/api/v1/events", headers={"Authorization": f"Bearer {token}"})
+        return response.status_code, response.data
+
+    assert answer(secret)[0] == 200
+    unknown = answer(PREFIX + "A" * (len(secret) - len(PREFIX)))
+    assert unknown[0] == 401
+    printable = "+/=.%~é\u00a0\u202e"  # a header carries no NUL or line break
+    variants = respellings(secret, BASE62, printable)
+    variants = [v for v in variants if "\0" not in v and "\n" not in v and v.strip(" \t") == v]
+    for variant in variants + [secret.upper(), "NCT_" + secret[4:], secret + "\u00a0"]:
+        assert answer(variant) == unknown, variant

@@ -184,3 +184,36 @@ def test_the_contact_detail_runs_a_fixed_number_of_queries(
     body = api.get(f"/contacts/{contact.public_id}").json["contact"]
     assert len(body["captures"]) == 5 and len(body["entries"]) == 5
     assert _statements(api, f"/contacts/{contact.public_id}") == small
+
+
+def test_a_respelt_cursor_is_refused_like_a_made_up_one(crowd, api_as):
+    from tests.spelling import last_character_changed
+
+    organizer, event, exhibitor, pool = crowd
+    api = api_as(exhibitor, "read")
+    cursor = api.get("/contacts?limit=2").json["next"]
+
+    def answer(text: str):
+        response = api.client.get(
+            "/api/v1/contacts",
+            query_string={"limit": "2", "cursor": text},
+            headers={"Authorization": f"Bearer {api.token}"},
+        )
+        return response.status_code, response.data
+
+    assert answer(cursor)[0] == 200
+    made_up = answer(base64.urlsafe_b64encode(b"\x80" + bytes(88)).decode())
+    assert made_up[0] == 422
+    stem = cursor.rstrip("=")
+    variants = [
+        *(v + "=" * (len(cursor) - len(stem)) for v in last_character_changed(stem)),
+        stem,  # padding removed
+        cursor + "=",
+        cursor.replace("-", "+").replace("_", "/"),
+        " " + cursor,
+        cursor + "\n",
+        cursor.replace("A", ".A", 1),
+    ]
+    for variant in variants:
+        if variant != cursor:
+            assert answer(variant) == made_up, variant

@@ -9,6 +9,7 @@ import pytest
 from netcompanion.badge import token as tokens
 from netcompanion.badge.service import badge_token, resolve_badge
 from netcompanion.ids import new_public_id
+from tests.spelling import respellings
 
 CLAIMS = tokens.Claims(
     tokens.Kind.BADGE, new_public_id(), new_public_id(), 3, "Zoë Ångström-Łukasz", "Acme Ltd"
@@ -52,6 +53,17 @@ def test_truncated_and_extended_tokens_are_rejected(app):
     for mangled in (token + "A", token[:-1], token + "=", " " + token, token.upper(), ""):
         with pytest.raises(tokens.InvalidToken):
             tokens.decode(mangled, tokens.Kind.BADGE)
+
+
+@pytest.mark.parametrize("kind", list(tokens.Kind), ids=lambda kind: kind.name.lower())
+@pytest.mark.parametrize("name_length", range(12))  # 41 to 52 bytes: every remainder mod 3 and 4
+def test_only_the_issued_spelling_of_a_token_opens_it(app, kind, name_length):
+    claims = tokens.Claims(kind, new_public_id(), new_public_id(), 1, "n" * name_length, "")
+    token = tokens.encode(claims)
+    assert tokens.decode(token, kind) == claims
+    for variant in respellings(token):
+        with pytest.raises(tokens.InvalidToken):
+            tokens.decode(variant, kind)
 
 
 def test_token_signed_with_another_key_is_rejected(app, make_app):

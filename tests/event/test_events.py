@@ -110,8 +110,11 @@ def test_exhibitor_joins_with_code_typed_loosely(client, make_company, make_even
     exhibitor = make_company(name="Northwind")
     login(client, exhibitor)
     typed = f"{event.join_code[:4].lower()} - {event.join_code[4:].lower()} "
-    preview = client.get(f"/events/join?code={typed}")
-    assert event.name.encode() in preview.data
+    typed_link = client.get(f"/events/join?code={typed}")
+    assert typed_link.status_code == 302  # a link has one spelling
+    assert typed_link.location == f"/events/join?code={event.join_code[:4]}-{event.join_code[4:]}"
+    preview = client.get(typed_link.location)
+    assert preview.status_code == 200 and event.name.encode() in preview.data
     response = client.submit(
         "/events/join", {"code": typed, "booth_name": "Northwind Careers", "booth_location": "B12"}
     )
