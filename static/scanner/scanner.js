@@ -785,8 +785,32 @@ function openLinkedBadge() {
   onCodes([`${location.origin}/b/${match[1]}`]);
 }
 
-// Ask the browser not to evict the queue when the phone runs short of space.
-navigator.storage?.persist?.().catch(() => {});
+// Ask the browser not to evict the queue when the phone runs short of space. When it will not
+// promise that, the recruiter hears it once on this phone, not at every reload.
+const storageNoticeKey = "netcompanion:storage-notice";
+
+async function keepStorage() {
+  const storage = navigator.storage;
+  if (!storage?.persist) return "unknown";
+  if ((await storage.persisted()) || (await storage.persist())) return "persistent";
+  try {
+    if (localStorage.getItem(storageNoticeKey)) return "best-effort";
+    localStorage.setItem(storageNoticeKey, new Date().toISOString());
+  } catch {
+    // Nowhere to remember it was said: better said at every visit than never.
+  }
+  $("[data-storage-notice]").hidden = false;
+  return "best-effort";
+}
+
+$("[data-storage-notice-close]").addEventListener("click", () => {
+  $("[data-storage-notice]").hidden = true;
+});
+keepStorage()
+  .catch(() => "unknown")
+  .then((kept) => {
+    root.dataset.storage = kept;
+  });
 refreshQueue();
 syncSoon();
 openLinkedBadge();
