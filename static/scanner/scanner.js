@@ -417,7 +417,8 @@ function markExisting() {
 
 function openSheet(state, { name, company }) {
   resetSheet();
-  current = { ...state, capturedAt: new Date().toISOString() };
+  // One client id per sheet: whatever reaches the server twice from it is recorded once.
+  current = { ...state, clientId: crypto.randomUUID(), capturedAt: new Date().toISOString() };
   ui.name.textContent = name;
   ui.company.textContent = company || "";
   ui.company.hidden = !company;
@@ -606,11 +607,25 @@ function collect() {
 
 ui.form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  if (!current || ui.save.disabled) return;
   const state = current;
+  if (!state || state.saving || ui.save.disabled) return;
+  // Before any await, for every sheet: a second tap or Enter arriving while this Save waits
+  // (a double click, a key bounce) must not become a second capture.
+  state.saving = true;
+  ui.save.disabled = true;
+  const saved = await save(state).catch(() => false);
+  if (saved || current !== state) return;
+  // Not saved (a field to correct, storage failing): the sheet can be saved again, unless the
+  // server's refusal is showing.
+  state.saving = false;
+  ui.save.disabled = !ui.flag.hidden;
+});
+
+/** Queue the open sheet's capture on the phone; true once it is there. */
+async function save(state) {
   const fields = collect();
   const item = {
-    client_id: crypto.randomUUID(),
+    client_id: state.clientId,
     event: config.event.id,
     captured_at: state.capturedAt,
     recruiter: config.user.id,
@@ -675,20 +690,15 @@ ui.form.addEventListener("submit", async (event) => {
       notes: note ? [...(known.notes || []), note] : known.notes || [],
     };
   }
-  ui.save.disabled = true;
-  try {
-    await store.enqueue(entry, recent); // on the phone before we say so
-  } catch {
-    ui.save.disabled = false;
-    return;
-  }
+  await store.enqueue(entry, recent); // on the phone before we say so
   performance.mark("scan:saved");
   if (followUp.remember) rememberFollowUp(followUp.remember);
   closeSheet();
   toast(followUp.list ? fill(text.saved_follow_up, { list: followUpLists.get(followUp.list) }) : text.saved);
   refreshQueue();
   if (navigator.onLine !== false) syncSoon();
-});
+  return true;
+}
 
 // Scanning ------------------------------------------------------------------------------------
 
@@ -775,8 +785,32 @@ function openLinkedBadge() {
   onCodes([`${location.origin}/b/${match[1]}`]);
 }
 
-// Ask the browser not to evict the queue when the phone runs short of space.
-navigator.storage?.persist?.().catch(() => {});
+// Ask the browser not to evict the queue when the phone runs short of space. When it will not
+// promise that, the recruiter hears it once on this phone, not at every reload.
+const storageNoticeKey = "netcompanion:storage-notice";
+
+async function keepStorage() {
+  const storage = navigator.storage;
+  if (!storage?.persist) return "unknown";
+  if ((await storage.persisted()) || (await storage.persist())) return "persistent";
+  try {
+    if (localStorage.getItem(storageNoticeKey)) return "best-effort";
+    localStorage.setItem(storageNoticeKey, new Date().toISOString());
+  } catch {
+    // Nowhere to remember it was said: better said at every visit than never.
+  }
+  $("[data-storage-notice]").hidden = false;
+  return "best-effort";
+}
+
+$("[data-storage-notice-close]").addEventListener("click", () => {
+  $("[data-storage-notice]").hidden = true;
+});
+keepStorage()
+  .catch(() => "unknown")
+  .then((kept) => {
+    root.dataset.storage = kept;
+  });
 refreshQueue();
 syncSoon();
 openLinkedBadge();

@@ -26,23 +26,47 @@ export function database() {
         db.createObjectStore("recent", { keyPath: "key" });
       }
     },
-    blocking() {
+    blocking(currentVersion, blockedVersion) {
       // A newer page wants to upgrade the schema: step aside, reopen on next use.
       opening?.then((db) => db.close());
       opening = null;
+      // No new version: the database is being deleted, and what it held with it.
+      if (blockedVersion === null) lost();
     },
     terminated() {
+      // The browser closed it, as when the site's data is cleared under an open page.
       opening = null;
+      lost();
     },
+  }).catch((error) => {
+    opening = null; // a failed open is tried afresh next time, not remembered
+    throw error;
   });
   return opening;
 }
 
 const channel = "BroadcastChannel" in self ? new BroadcastChannel(CHANNEL) : null;
+// A BroadcastChannel does not echo to its sender: this page's own news goes through here.
+const here = new EventTarget();
 
-/** Call ``listener`` when another tab changed the queue. */
+/** Tell this page its queue changed under it, once a database (a fresh one) opens again. */
+async function lost() {
+  // An open while the browser is still deleting the old one fails: try again shortly.
+  for (let wait = 100; wait <= 3200; wait *= 2) {
+    try {
+      await database();
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+  here.dispatchEvent(new Event("changed"));
+}
+
+/** Call ``listener`` when another tab changed the queue, or its storage was cleared. */
 export function onQueueChange(listener) {
   channel?.addEventListener("message", listener);
+  here.addEventListener("changed", listener);
 }
 
 function changed() {

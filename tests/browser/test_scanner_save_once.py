@@ -1,0 +1,113 @@
+"""One Save is one capture: a double click, a double Enter or two taps in the same instant on
+any capture sheet records the capture once, with its note once."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from netcompanion.badge.service import badge_url
+from netcompanion.capture.models import CaptureReceipt, Note
+from netcompanion.extensions import db
+from tests.browser.test_scanner import (
+    count,
+    fair,  # noqa: F401 - a fixture
+    open_scanner,
+    synced,
+)
+
+#: Two clicks dispatched in the same task: no await of the page can run between them.
+SAME_INSTANT = """() => {
+  const save = document.querySelector('[data-save]');
+  save.click();
+  save.click();
+}"""
+
+
+def save_twice(page, gesture: str, typed_in=None) -> None:
+    """Save the open sheet with a double gesture; Enter goes where the recruiter typed last."""
+    save = page.locator("dialog[data-sheet] [data-save]")
+    if gesture == "double click":
+        save.dblclick()
+    elif gesture == "double enter":
+        (typed_in or save).focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")
+    else:
+        page.evaluate(SAME_INSTANT)
+    expect(page.locator("[data-toast]")).to_have_text("Saved")
+    sheet = page.locator("dialog[data-sheet]")
+    if gesture == "double enter" and sheet.is_visible():
+        # The first Enter saved and closed the sheet, so the second pressed the button that
+        # had opened it, and focus is back on: a new, empty sheet, not a second capture.
+        expect(sheet.locator("textarea[name=note]")).to_have_value("")
+        sheet.get_by_role("button", name="Close without saving").click()
+    expect(sheet).to_be_hidden()
+
+
+def notes() -> list[str]:
+    db.session.expire_all()
+    return sorted(db.session.scalars(select(Note.body)))
+
+
+GESTURES = ["double click", "double enter", "same instant"]
+
+
+@pytest.mark.parametrize("gesture", GESTURES)
+def test_a_double_save_records_each_sheet_once(
+    live_server,
+    phone,
+    fair,  # noqa: F811
+    make_attendee,
+    gesture,
+):
+    organizer, event, recruiter, zoe = fair
+    typed = make_attendee(organizer, event, name="Noor الحسن")
+    page = phone()
+    open_scanner(page, live_server, recruiter, event)
+    sheet = page.locator("dialog[data-sheet]")
+
+    # A badge opened by the phone's camera app: the sheet that looks the person up first.
+    page.goto(badge_url(zoe))
+    page.get_by_role("link", name="Capture notes and rating").click()
+    expect(sheet).to_be_visible()
+    sheet.get_by_label("Notes").fill("Badge: wants a platform role 🚀")
+    save_twice(page, gesture)
+
+    page.get_by_role("button", name="Type badge code").click()
+    sheet.get_by_label("Badge code").fill(typed.badge_code.lower())
+    sheet.get_by_label("Notes").fill("Typed: مرحبا, speaks Arabic")
+    save_twice(page, gesture, typed_in=sheet.get_by_label("Badge code"))
+
+    page.get_by_role("button", name="Add by hand").click()
+    sheet.get_by_label("Name", exact=True).fill("Sam O'Lee")
+    sheet.get_by_label("Notes").fill("By hand: <script>alert(1)</script>")
+    save_twice(page, gesture, typed_in=sheet.get_by_label("Name", exact=True))
+
+    synced(page)
+    assert notes() == sorted(
+        [
+            "Badge: wants a platform role 🚀",
+            "Typed: مرحبا, speaks Arabic",
+            "By hand: <script>alert(1)</script>",
+        ]
+    )
+    assert count(CaptureReceipt) == 3  # one upload per sheet
+    assert page.console_errors == []
+
+
+def test_a_double_save_of_a_contact_card_records_it_once(live_server, camera_phone, fair):  # noqa: F811
+    organizer, event, recruiter, zoe = fair
+    page = camera_phone("MECARD:N:Lee,Sam;ORG:Globex;EMAIL:sam@example.com;;")
+    open_scanner(page, live_server, recruiter, event)
+    sheet = page.locator("dialog[data-sheet]")
+    for gesture in GESTURES:
+        # The card stays in front of the camera: it opens again once the last scan is old.
+        expect(sheet).to_be_visible(timeout=10000)
+        sheet.get_by_label("Notes").fill(f"Card, {gesture}")
+        save_twice(page, gesture)
+    synced(page)
+    assert notes() == sorted(f"Card, {gesture}" for gesture in GESTURES)
+    assert count(CaptureReceipt) == 3
+    assert page.console_errors == []
