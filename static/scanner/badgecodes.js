@@ -7,7 +7,8 @@
 import { normaliseBadgeCode } from "./codes.js";
 import * as store from "./store.js";
 
-const LOOKUP_TIMEOUT_MS = 1500;
+// Longer than a scan's lookup: hall Wi-Fi is slow, and a verdict before Save is worth the wait.
+const LOOKUP_TIMEOUT_MS = 4000;
 
 function codeKey(organizationId, eventId, code) {
   return `code|${organizationId}|${eventId}|${code}`;

@@ -753,9 +753,11 @@ ui.form.addEventListener("submit", async (event) => {
   } else if (state.mode === "code") {
     const code = normaliseBadgeCode(ui.codeInput.value);
     if (!code) return invalid(ui.codeInput, ui.codeError, text.code_invalid);
+    ui.save.disabled = true; // a second tap while the code is checked must not save twice
     const found = await checkTypedCode();
+    ui.save.disabled = false;
     if (current !== state) return;
-    if (found.status === "unknown") return invalid(ui.codeInput, ui.codeError, text.code_unknown);
+    if (found.status === "unknown") return ui.codeInput.focus(); // the check beside it says why
     item.badge_code = code;
     label = found.status === "found" ? { code, name: found.name, company: found.company } : { code };
   } else if (state.mode === "card") {

@@ -18,6 +18,8 @@ from netcompanion.badge.service import badge_token
 from netcompanion.capture.models import CaptureReceipt, CaptureSource, Rating
 from netcompanion.event import service as events
 from netcompanion.extensions import db
+from tests.browser.test_accessibility import violations
+from tests.browser.test_first_run import assert_fits_phone_and_obeys_csp
 from tests.browser.test_scanner import (
     captures,
     count,
@@ -130,6 +132,7 @@ def test_offline_a_typed_code_is_checked_against_what_the_phone_knows(live_serve
 
     page.unroute("**/badge-codes/**")
     page.context.set_offline(False)
+    expect(waiting(page)).to_have_attribute("data-count", "0", timeout=20_000)
     synced(page)
     (capture,) = captures()
     assert capture.attendee_id == ben.id
@@ -137,7 +140,7 @@ def test_offline_a_typed_code_is_checked_against_what_the_phone_knows(live_serve
 
 
 def test_a_refused_capture_is_corrected_and_recorded_once_with_its_note_and_rating(
-    live_server, phone, fair
+    live_server, phone, fair, axe_source
 ):
     organizer, event, recruiter, anna, ben = fair
     page = phone()
@@ -170,6 +173,7 @@ def test_a_refused_capture_is_corrected_and_recorded_once_with_its_note_and_rati
     )
     sheet.get_by_label("Badge code").fill(anna.badge_code)
     expect(check_of(sheet)).to_have_text("✓ Anna Schmidt, Zalando")
+    assert violations(page, axe_source) == [], "correcting a refused capture"
     sheet.get_by_role("button", name="Save").click()
     expect(sheet).to_be_hidden()
 
@@ -302,7 +306,7 @@ def test_the_phone_checks_emails_by_the_servers_rules(live_server, phone, fair):
 
 
 def test_the_counter_names_refused_captures_and_says_when_everything_is_synced(
-    live_server, phone, fair
+    live_server, phone, fair, axe_source
 ):
     organizer, event, recruiter, anna, ben = fair
     page = phone()
@@ -314,6 +318,8 @@ def test_the_counter_names_refused_captures_and_says_when_everything_is_synced(
     page.context.set_offline(False)
     expect(waiting(page)).to_have_text("2 need your attention")
     expect(waiting(page)).to_have_attribute("data-attention", "2")
+    assert_fits_phone_and_obeys_csp(page)
+    assert violations(page, axe_source) == [], "refused captures"
 
     page.context.set_offline(True)
     type_badge_code(page, ben.badge_code)
