@@ -58,6 +58,8 @@ class Defaults:
     #: Details left on a booth's page, per address; as generous, for the same reason.
     BOOTH_FORM_RATE_LIMIT = "20 per minute;300 per hour"
     BADGE_RATE_LIMIT = "120 per minute"
+    #: Typed badge codes checked while typing, per member: a phone asks once per complete code.
+    BADGE_CODE_RATE_LIMIT = "60 per minute"
     #: Calendar apps poll a feed every few minutes at most; more is a leaked URL being scraped.
     CALENDAR_RATE_LIMIT = "30 per minute"
     #: Per API token, across all endpoints.

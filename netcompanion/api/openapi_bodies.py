@@ -106,12 +106,26 @@ def scanner() -> dict:
                         "company": text("", "Initech"),
                         "title": text("", "Backend engineer"),
                         "availability": availability(),
+                        "badge_code": text("Printed under the QR code.", "K7QM-3XTP"),
                     },
                     "What the badge shows.",
                 ),
                 "capture": nullable(ref("Capture")),
             },
             "A scanned badge's person, and your capture of them at the event if any.",
+        ),
+        "BadgeCodeLookup": obj(
+            {
+                "badge": obj(
+                    {
+                        "code": text("As printed.", "K7QM-3XTP"),
+                        "name": text("", "Anna Schmidt"),
+                        "company": text("", "Zalando"),
+                    },
+                    "What is printed on the badge, and nothing else.",
+                )
+            },
+            "Who a typed badge code is printed for.",
         ),
     }
 

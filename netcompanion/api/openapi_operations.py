@@ -235,6 +235,24 @@ def operations() -> dict:
         operationId="lookupBadge",
         parameters=[_p("event_id"), _param("token", "path", "The badge's QR token.")],
     )
+    op(
+        "GET /events/{event_id}/badge-codes/{badge_code}",
+        "Captures",
+        "Look up a typed badge code",
+        "The name and company printed on the event's badge with this code, so a code typed "
+        "by hand can be checked before it is saved. Case, spaces and dashes do not matter. An "
+        "unknown code answers 404, like a code of another event. Limited per member "
+        "(BADGE_CODE_RATE_LIMIT).",
+        {
+            **_ok("BadgeCodeLookup", "The badge's name and company."),
+            **_errors(*READ, "NotFound"),
+        },
+        operationId="lookupBadgeCode",
+        parameters=[
+            _p("event_id"),
+            _param("badge_code", "path", "The code printed under the QR, e.g. K7QM-3XTP."),
+        ],
+    )
 
     # Captures ------------------------------------------------------------------------------
     op(

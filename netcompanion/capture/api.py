@@ -9,8 +9,9 @@ scanner's sync answers carry the shorter ``serialize.summary``.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -20,9 +21,9 @@ from ..api.auth import token_limit
 from ..errors import error_response
 from ..event import service as events
 from ..event.models import Event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..scoping import current_org_id
-from . import queries
+from . import badge_codes, queries
 from .items import ItemError
 from .models import Capture, Rating
 from .recording import MAX_BATCH, lookup_badge, record
@@ -148,6 +149,31 @@ def badge_lookup(event_id: str, token: str):
             "company": attendee.company,
             "title": attendee.title,
             "availability": attendee.availability.value if attendee.availability else None,
+            # Printed under the QR code: the phone then knows the code if it is typed later.
+            "badge_code": attendee.formatted_badge_code,
         },
         capture=api_serialize.capture(capture) if capture else None,
+    )
+
+
+def _member_key() -> str:
+    if current_user.is_authenticated:
+        return f"badge-code:{current_user.public_id}"
+    return get_remote_address()
+
+
+@bp.get("/events/<event_id>/badge-codes/<badge_code>")
+@limiter.limit(lambda: current_app.config["BADGE_CODE_RATE_LIMIT"], key_func=_member_key)
+def badge_code_lookup(event_id: str, badge_code: str):
+    """Who a typed badge code is printed for: name and company, as on the badge; else 404."""
+    ev = events.access(current_org_id(), event_id)
+    attendee = badge_codes.attendee_by_code(ev.event, badge_code)
+    if attendee is None:
+        return error_response(404, _("No badge of this event has this code."))
+    return jsonify(
+        badge={
+            "code": attendee.formatted_badge_code,
+            "name": attendee.name,
+            "company": attendee.company,
+        }
     )

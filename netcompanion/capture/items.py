@@ -21,7 +21,8 @@ MAX_NOTE = 5000
 MAX_TAGS = 20
 MAX_TAG = 60
 MAX_ANSWER = 500
-#: A device clock may be off; one more than a day ahead is a broken clock or a forgery.
+#: A device clock may be off a little; more than a day ahead, the server's time is taken instead
+#: (the device's is kept as sent), so a phone with a broken clock still loses no capture.
 CLOCK_SLACK = timedelta(days=1)
 
 CONTACT_FIELDS = DETAIL_LIMITS
@@ -47,6 +48,8 @@ class Item:
     event: str
     captured_at: datetime
     recruiter: str | None = None
+    #: The device's time as sent, when it was more than CLOCK_SLACK ahead and not taken.
+    device_time: datetime | None = None
     badge: str | None = None
     badge_code: str | None = None
     #: Contact details from a card or typed by hand; None for badges.
@@ -93,11 +96,20 @@ def parse(raw) -> Item:
     if not isinstance(event, str) or not event:
         errors["event"] = _("Say which event this capture belongs to.")
     captured_at = _instant(raw.get("captured_at"), errors)
+    device_time = None
+    if captured_at is not None and captured_at > utcnow() + CLOCK_SLACK:
+        device_time, captured_at = captured_at, utcnow()
     recruiter = raw.get("recruiter")
     if recruiter is not None and not isinstance(recruiter, str):
         errors["recruiter"] = _("Must be text.")
 
-    item = Item(client_id=client_id, event=event, captured_at=captured_at, recruiter=recruiter)
+    item = Item(
+        client_id=client_id,
+        event=event,
+        captured_at=captured_at,
+        recruiter=recruiter,
+        device_time=device_time,
+    )
     _who(raw, item, errors)
     _assessment(raw, item, errors)
     if errors:
@@ -117,8 +129,6 @@ def _instant(value, errors: dict) -> datetime | None:
     if instant.tzinfo is None:
         errors["captured_at"] = _("The time needs a UTC offset, such as Z or +02:00.")
         return None
-    if instant > utcnow() + CLOCK_SLACK:
-        errors["captured_at"] = _("This time is in the future; check the device's clock.")
     return instant
 
 

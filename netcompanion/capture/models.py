@@ -280,3 +280,6 @@ class CaptureReceipt(db.Model):
     #: "created" or "merged": what the first upload did, reported again on replays.
     outcome: Mapped[str] = mapped_column(String(16), default="created")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: The device's time as sent, when it ran more than a day ahead: the capture then carries
+    #: the time the server received it, and this keeps what the phone said.
+    device_time: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -368,6 +368,7 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
     # Last, under the unique constraint: an upload recorded meanwhile by another request makes
     # this one fail as a whole, and the retry answers it as a replay.
     now = utcnow()
+    device_times = {r.item.client_id: r.item.device_time for r in fresh}
     db.session.connection().execute(
         insert(CaptureReceipt.__table__),
         [
@@ -377,6 +378,7 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
                 "capture_id": capture.id,
                 "outcome": status,
                 "received_at": now,
+                "device_time": device_times[client_id],
             }
             for client_id, capture, status in receipts
         ],

@@ -57,6 +57,9 @@ def scanner_config(ev: events.EventAccess) -> dict:
                 event_id=event.public_id,
                 token="-",  # noqa: S106
             ).removesuffix("-"),
+            "badge_code_lookup": url_for(
+                "capture_api.badge_code_lookup", event_id=event.public_id, badge_code="-"
+            ).removesuffix("-"),
             "login": url_for("account.login", next=scan_url),
             "list": url_for("capture.index", event_id=event.public_id),
             "scan": scan_url,

@@ -1,7 +1,10 @@
 // The recruiter's scanner: camera in, a capture sheet out, saved on the phone first and synced
 // when the network allows. Sentences come from the page (#scanner-messages), never from here.
 import { openCamera, decodeLoop } from "./camera.js";
+import * as badgeCodes from "./badgecodes.js";
 import { classify, normaliseBadgeCode } from "./codes.js";
+import { emailLooksValid } from "./email.js";
+import { correction, refusedItem } from "./refused.js";
 import * as store from "./store.js";
 import { Sync } from "./sync.js";
 
@@ -36,6 +39,9 @@ const ui = {
   codeFields: $("[data-code-fields]"),
   codeInput: $("#scan-badge-code"),
   codeError: $("[data-code-error]"),
+  codeCheck: $("[data-code-check]"),
+  emailInput: $("#scan-email"),
+  emailError: $("[data-email-error]"),
   contactFields: $("[data-contact-fields]"),
   nameInput: $("#scan-name"),
   nameError: $("[data-name-error]"),
@@ -143,6 +149,20 @@ function listItem(entry, detail) {
   return li;
 }
 
+/** The header: what waits, what needs the recruiter, or that everything is synced. */
+function showCount(waitingCount, refusedCount, othersCount) {
+  const count = (n, one, other) => fill(plural.select(n) === "one" ? one : other, { n });
+  const parts = [];
+  if (waitingCount || !refusedCount) parts.push(count(waitingCount, text.waiting_one, text.waiting_other));
+  if (refusedCount) parts.push(count(refusedCount, text.attention_one, text.attention_other));
+  const clear = waitingCount + refusedCount + othersCount === 0;
+  ui.count.dataset.count = String(waitingCount);
+  ui.count.dataset.attention = String(refusedCount);
+  ui.count.textContent = clear ? text.synced : parts.join(" · ");
+  ui.count.classList.toggle("scan-count-zero", waitingCount === 0);
+  ui.count.classList.toggle("scan-count-attention", refusedCount > 0);
+}
+
 async function refreshQueue() {
   const entries = await store.queued();
   const me = config.user.id;
@@ -150,10 +170,7 @@ async function refreshQueue() {
   const others = entries.filter((e) => e.state === "waiting" && e.recruiter_id !== me);
   const rejected = entries.filter((e) => e.state === "rejected" && e.recruiter_id === me);
 
-  const n = mine.length;
-  ui.count.dataset.count = String(n);
-  ui.count.textContent = fill(plural.select(n) === "one" ? text.waiting_one : text.waiting_other, { n });
-  ui.count.classList.toggle("scan-count-zero", n === 0);
+  showCount(mine.length, rejected.length, others.length);
 
   ui.waitingList.replaceChildren(
     ...mine.map((e) => listItem(e, fill(text.queued_at, { time: formatTime(e.item.captured_at) }))),
@@ -162,31 +179,18 @@ async function refreshQueue() {
   ui.waiting.hidden = mine.length + others.length === 0;
 
   ui.rejectedList.replaceChildren(
-    ...rejected.map((entry) => {
-      const li = listItem(entry, entry.error?.message || text.rejected_default);
-      const fields = Object.values(entry.error?.fields || {});
-      if (fields.length) li.querySelector(".scan-detail").textContent += ` ${fields.join(" ")}`;
-      if (entry.item.note) {
-        const note = document.createElement("p"); // what would be lost: shown before dismissing
-        note.className = "scan-note";
-        note.textContent = entry.item.note;
-        li.querySelector(".list-main").append(note);
-      }
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "button button-danger button-small";
-      button.textContent = text.dismiss;
-      button.addEventListener("click", async () => {
-        if (!window.confirm(text.dismiss_confirm)) return;
-        await store.dismiss(entry.client_id);
-        refreshQueue();
-      });
-      const actions = document.createElement("div");
-      actions.className = "list-actions";
-      actions.append(button);
-      li.append(actions);
-      return li;
-    }),
+    ...rejected.map((entry) =>
+      refusedItem(entry, {
+        listItem,
+        config,
+        text,
+        onCorrect: openCorrection,
+        onDismiss: async () => {
+          await store.dismiss(entry.client_id);
+          refreshQueue();
+        },
+      }),
+    ),
   );
   ui.rejected.hidden = rejected.length === 0;
 }
@@ -336,6 +340,7 @@ function resetSheet() {
   for (const key of Object.keys(lastRadio)) delete lastRadio[key];
   for (const chip of ui.tags.querySelectorAll("[data-free]")) chip.remove();
   for (const el of [ui.flag, ui.existing, ui.earlier, ui.codeError, ui.nameError]) el.hidden = true;
+  resetChecks();
   ui.earlierList.replaceChildren();
   ui.codeFields.hidden = true;
   ui.contactFields.hidden = true;
@@ -497,6 +502,9 @@ async function openBadge(badge) {
     return;
   }
   const { attendee, capture } = answer;
+  if (attendee?.badge_code) {
+    badgeCodes.remember(config.organization.id, config.event.id, { code: attendee.badge_code, ...attendee }).catch(() => {});
+  }
   if (attendee?.name) ui.name.textContent = attendee.name;
   if (attendee?.company) {
     ui.company.textContent = attendee.company;
@@ -560,6 +568,126 @@ function openCode() {
   openSheet({ mode: "code" }, { name: text.type_code, company: text.name_after_sync });
   ui.codeFields.hidden = false;
   ui.codeInput.focus();
+}
+
+// Typed codes and emails, checked before Save ----------------------------------------------------
+
+/** The latest check of the typed code: {typed, result: Promise of badgeCodes.check's answer}. */
+let codeCheck = null;
+
+function resetChecks() {
+  codeCheck = null;
+  ui.codeCheck.hidden = true;
+  ui.codeCheck.textContent = "";
+  delete ui.codeCheck.dataset.status;
+  ui.emailError.hidden = true;
+  ui.emailInput.removeAttribute("aria-invalid");
+}
+
+function showCodeCheck(found) {
+  const shown = {
+    found: () => fill(found.company ? text.code_found : text.code_found_name, found),
+    unknown: () => text.code_unknown,
+    malformed: () => text.code_invalid,
+    unchecked: () => text.code_unchecked,
+    checking: () => text.code_checking,
+  }[found.status];
+  ui.codeCheck.dataset.status = found.status;
+  ui.codeCheck.textContent = shown ? shown() : "";
+  ui.codeCheck.hidden = !shown;
+  const wrong = found.status === "unknown" || found.status === "malformed";
+  ui.codeCheck.classList.toggle("error", wrong);
+  if (wrong) ui.codeInput.setAttribute("aria-invalid", "true");
+  else ui.codeInput.removeAttribute("aria-invalid");
+  if (found.status === "found") {
+    ui.name.textContent = found.name;
+    ui.company.textContent = found.company;
+    ui.company.hidden = !found.company;
+  } else {
+    ui.name.textContent = text.type_code;
+    ui.company.textContent = text.name_after_sync;
+    ui.company.hidden = false;
+  }
+}
+
+/** Check the code as typed; the answer shows only if the code is still what was typed. */
+function checkTypedCode() {
+  const typed = ui.codeInput.value;
+  if (codeCheck?.typed === typed) return codeCheck.result;
+  ui.codeError.hidden = true;
+  const result = badgeCodes.check(typed, {
+    organizationId: config.organization.id,
+    eventId: config.event.id,
+    url: config.urls.badge_code_lookup,
+  });
+  const check = { typed, result };
+  codeCheck = check;
+  showCodeCheck({ status: normaliseBadgeCode(typed) ? "checking" : "partial" });
+  result.then((found) => {
+    if (codeCheck === check && current) showCodeCheck(found);
+  });
+  return result;
+}
+
+ui.codeInput.addEventListener("input", () => checkTypedCode());
+
+/** Say whether the typed email would be refused; on Save, take the recruiter back to it. */
+function checkEmail({ focus = true } = {}) {
+  const valid = emailLooksValid(ui.emailInput.value);
+  ui.emailError.textContent = valid ? "" : text.email_invalid;
+  ui.emailError.hidden = valid;
+  if (valid) ui.emailInput.removeAttribute("aria-invalid");
+  else ui.emailInput.setAttribute("aria-invalid", "true");
+  if (!valid && focus) ui.emailInput.focus();
+  return valid;
+}
+
+// Leaving the field with a typo says so at once, without pulling the focus back to it.
+ui.emailInput.addEventListener("change", () => checkEmail({ focus: false }));
+
+// Correcting a refused capture ---------------------------------------------------------------------
+
+/** Open the sheet on a refused capture, with everything it holds, to correct and send again. */
+function openCorrection(entry) {
+  const how = correction(entry);
+  const editing = { editing: entry };
+  if (how.mode === "code") {
+    openSheet({ mode: "code", ...editing }, { name: text.type_code, company: text.name_after_sync });
+    ui.codeFields.hidden = false;
+    ui.codeInput.value = how.code;
+  } else if (how.mode === "walkin") {
+    openSheet({ mode: "walkin", ...editing }, { name: how.contact.name || text.new_contact });
+    ui.contactFields.hidden = false;
+    for (const key of ["name", "email", "company", "title", "phone"]) {
+      ui.form.elements[key].value = how.contact[key] || "";
+    }
+  } else {
+    const recentKey = store.recentKey(config.organization.id, config.event.id, how.badge.attendee);
+    openSheet({ mode: "badge", badge: how.badge, recentKey, ...editing }, how.badge);
+  }
+  const { item } = entry;
+  prefill({ rating: item.rating, availability: item.availability, tags: item.tags, answers: item.answers });
+  ui.form.elements.note.value = item.note || "";
+  if (ui.followUpOn) {
+    if (item.follow_up) chooseList(item.follow_up);
+    ui.followUpOn.checked = Boolean(item.follow_up && followUpLists.has(item.follow_up));
+  }
+  ui.flag.textContent = entry.error?.message || text.rejected_default;
+  ui.flag.hidden = false;
+  if (how.mode === "code") {
+    checkTypedCode();
+    ui.codeInput.focus();
+  } else if (how.mode === "walkin") {
+    if (how.contact.email) checkEmail({ focus: false });
+  }
+}
+
+/** A corrected capture keeps its client id (so it is recorded once), its time and its place. */
+function keepIdentity(item, entry, editing) {
+  item.client_id = editing.client_id;
+  item.captured_at = editing.item.captured_at;
+  entry.client_id = editing.client_id;
+  entry.queued_at = editing.queued_at;
 }
 
 function openWalkIn() {
@@ -640,8 +768,13 @@ async function save(state) {
   } else if (state.mode === "code") {
     const code = normaliseBadgeCode(ui.codeInput.value);
     if (!code) return invalid(ui.codeInput, ui.codeError, text.code_invalid);
+    ui.save.disabled = true; // a second tap while the code is checked must not save twice
+    const found = await checkTypedCode();
+    ui.save.disabled = false;
+    if (current !== state) return;
+    if (found.status === "unknown") return ui.codeInput.focus(); // the check beside it says why
     item.badge_code = code;
-    label = { code };
+    label = found.status === "found" ? { code, name: found.name, company: found.company } : { code };
   } else if (state.mode === "card") {
     item.vcard = state.card.text;
     label = { name: state.card.name, company: state.card.company };
@@ -651,6 +784,7 @@ async function save(state) {
       contact[key] = ui.form.elements[key].value.trim();
     }
     if (!contact.name) return invalid(ui.nameInput, ui.nameError, text.name_required);
+    if (!checkEmail()) return;
     item.contact = contact;
     label = { name: contact.name, company: contact.company };
   }
@@ -668,6 +802,7 @@ async function save(state) {
     event_id: config.event.id,
     label,
   };
+  if (state.editing) keepIdentity(item, entry, state.editing);
   let recent = null;
   if (state.mode === "badge") {
     const known = (await store.recentGet(state.recentKey).catch(() => null)) || {};

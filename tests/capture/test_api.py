@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
@@ -420,3 +421,38 @@ def test_one_capture_posted_again_is_answered_already_synced(fair, make_attendee
     assert (again.status_code, again.json["status"]) == (200, "already_synced")
     assert again.json["capture"]["id"] == first.json["capture"]["id"]
     assert count(Capture) == 1 and count(Note) == 1
+
+
+def test_a_phone_clock_days_fast_is_recorded_at_the_servers_time_keeping_the_devices(
+    fair, make_attendee, login_as, api
+):
+    organizer, event, exhibitor = fair
+    attendee = make_attendee(organizer, event)
+    login_as(exhibitor)
+    fast = datetime.now(UTC) + timedelta(days=3, hours=2)
+    before = datetime.now(UTC)
+    response = api.post(
+        "/api/v1/captures",
+        badge_item(event, attendee, captured_at=fast.isoformat(), rating="hot", note="Met at 9"),
+    )
+    assert response.status_code == 201, response.json
+    capture = db.session.scalars(select(Capture)).one()
+    assert before <= capture.captured_at <= datetime.now(UTC)
+    assert capture.notes[0].written_at == capture.captured_at
+    assert capture.contact.last_met_at == capture.captured_at
+    receipt = db.session.scalars(select(CaptureReceipt)).one()
+    assert receipt.device_time == fast
+
+
+def test_a_device_clock_within_a_day_keeps_its_own_time(fair, make_attendee, login_as, api):
+    organizer, event, exhibitor = fair
+    attendee = make_attendee(organizer, event)
+    login_as(exhibitor)
+    ahead = datetime.now(UTC) + timedelta(hours=20)
+    response = api.post(
+        "/api/v1/captures", badge_item(event, attendee, captured_at=ahead.isoformat())
+    )
+    assert response.status_code == 201, response.json
+    capture = db.session.scalars(select(Capture)).one()
+    assert capture.captured_at == ahead
+    assert db.session.scalars(select(CaptureReceipt)).one().device_time is None
