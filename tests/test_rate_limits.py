@@ -27,7 +27,7 @@ def test_login_attempts_are_limited_per_client(limited_client, make_company):
     ]
     assert codes == [422, 422, 422, 429]
     page = client.submit("/login", {"email": owner.email, "password": "wrong password"})
-    assert b"Too many attempts" in page.data
+    assert b"Too many requests from this network. Please try again in 1 minute." in page.data
     assert "Retry-After" in page.headers
 
 
