@@ -67,8 +67,9 @@ class Defaults:
     #: One visit to a badge page asks for the page twice (once more when the phone keeps it
     #: for offline use) and its QR image once: 2,000 visits use 4,000 of these 10,000.
     BADGE_RATE_LIMIT = "10000 per 10 minutes"
-    #: One badge (or one booth's form) from one requester: a visit uses 2, so this stops a
-    #: client hammering one link without touching the rest of the hall.
+    #: One badge (its pages, QR image and vCard together) or one booth's form, from one
+    #: requester: a visit uses 2 or 3, so this stops a client hammering one link without
+    #: touching the rest of the hall.
     LINK_RATE_LIMIT = "60 per minute"
     #: Per feed and client address. Calendar apps poll a feed every few minutes at most; more
     #: is a leaked URL being scraped.

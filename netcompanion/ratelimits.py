@@ -53,3 +53,8 @@ def per_link(view_arg: str) -> Callable[[], str]:
 def configured(name: str) -> Callable[[], str]:
     """The limit in setting ``name``, read per request so tests and deployments can set it."""
     return lambda: current_app.config[name]
+
+
+def not_posting() -> bool:
+    """``exempt_when`` for forms: their limits count what is sent, not the page being read."""
+    return request.method != "POST"

@@ -3,8 +3,8 @@
 Public: the signed booth token in the URL is the only credential, and a forged, damaged or
 retired token gets the same 404 page as one that never existed. Submissions are rate-limited
 per address (per member when signed in) generously, since a whole hall shares the venue's
-Wi-Fi, and more tightly per booth. A hidden field turns
-naive bots away: they get the thank-you page and nothing is written.
+Wi-Fi, and more tightly per booth. A hidden field turns naive bots away: they get the
+thank-you page and nothing is written.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from ..event.models import Exhibitor
 from ..exceptions import Rejected
 from ..extensions import db, limiter
 from ..formhelpers import form_status, show_rejection
-from ..ratelimits import configured, per_link
+from ..ratelimits import configured, not_posting, per_link
 from . import booth as booths
 from .booth_forms import BoothForm, ShareForm
 
@@ -37,10 +37,6 @@ BOOTH_SCOPE = "booth-link"
 _badge_limit = configured("BADGE_RATE_LIMIT")
 _form_limit = configured("BOOTH_FORM_RATE_LIMIT")
 _booth_limit = configured("LINK_RATE_LIMIT")
-
-
-def _not_posting() -> bool:
-    return request.method != "POST"
 
 
 def _invalid():
@@ -85,9 +81,9 @@ def _record(booth: Exhibitor, form, details: dict, attendee=None) -> None:
 
 @bp.route("/j/<token>", methods=["GET", "POST"])
 @limiter.limit(_badge_limit)
-@limiter.shared_limit(_form_limit, scope=FORM_SCOPE, exempt_when=_not_posting)
+@limiter.shared_limit(_form_limit, scope=FORM_SCOPE, exempt_when=not_posting)
 @limiter.shared_limit(
-    _booth_limit, scope=BOOTH_SCOPE, key_func=per_link("token"), exempt_when=_not_posting
+    _booth_limit, scope=BOOTH_SCOPE, key_func=per_link("token"), exempt_when=not_posting
 )
 def form(token: str):
     booth = resolve_booth(token)
