@@ -42,19 +42,19 @@ import threading
 import time
 import urllib.request
 from collections import Counter
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from capture import create_fair  # noqa: E402
+from capture import server_env as capture_server_env  # noqa: E402
 from followup import database  # noqa: E402
 from limits import parse_many  # noqa: E402
 
 from netcompanion.config import Defaults  # noqa: E402
 
-PASSWORD = "bench password 1"  # noqa: S105 - a throwaway account in a throwaway database
 #: What a page names that a browser then fetches: stylesheets, icons, scripts, images, and
 #: the badge page's service worker.
 ASSET = re.compile(
@@ -65,17 +65,8 @@ VCARD = re.compile(r'href="(/b/[^"]+/contact\.vcf)"')
 
 
 def server_env(url: str, secret_key: str, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NETCOMPANION_")}
-    env.pop("DATABASE_URL", None)
-    env.update(
-        NETCOMPANION_ENV="production",
-        NETCOMPANION_SECRET_KEY=secret_key,
-        NETCOMPANION_DATABASE_URL=url,
-        NETCOMPANION_BASE_URL="https://events.netcompanion.example",
-        # Production runs behind TLS; the bench speaks plain HTTP to loopback.
-        NETCOMPANION_SESSION_COOKIE_SECURE="false",
-        PYTHONDONTWRITEBYTECODE="1",
-    )
+    """capture.py's production settings, plus ``settings`` (without the prefix)."""
+    env = capture_server_env(url, secret_key)
     env.update({f"NETCOMPANION_{key}": value for key, value in settings.items()})
     return env
 
@@ -88,34 +79,18 @@ def prepare(env: dict[str, str], count: int) -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from netcompanion import create_app
-    from netcompanion.account import service as accounts
     from netcompanion.attendee import service as attendees
     from netcompanion.attendee.bulk import apply_rows
     from netcompanion.attendee.csvimport import ParsedRow
     from netcompanion.attendee.models import Attendee
     from netcompanion.badge.service import badge_token
-    from netcompanion.event import service as events
     from netcompanion.extensions import db
 
     app = create_app()
     with app.app_context():
         with contextlib.redirect_stderr(io.StringIO()):  # alembic logs each migration
             upgrade()
-        organizer = accounts.sign_up(
-            "Olga Organizer", "olga@fair.example.com", PASSWORD, "Fair Organizers"
-        )
-        today = date.today()
-        event = events.create_event(
-            organizer,
-            {
-                "name": "Berlin Tech Careers Fair",
-                "starts_on": today,
-                "ends_on": today + timedelta(days=1),
-                "timezone": "Europe/Berlin",
-                "venue": "Messe Berlin",
-                "description": "",
-            },
-        )
+        organizer, event = create_fair()
         rows = [
             ParsedRow(n, {"name": f"Zoë Ångström {n}", "email": f"attendee{n}@example.com"})
             for n in range(count)
