@@ -163,6 +163,29 @@ def server_env(url: str, secret_key: str, pool: int = 0) -> dict[str, str]:
     return env
 
 
+def create_fair():
+    """Sign up the organizer and create their event, today and tomorrow; return both."""
+    from netcompanion.account import service as accounts
+    from netcompanion.event import service as events
+
+    organizer = accounts.sign_up(
+        "Olga Organizer", "olga@fair-organizers.example.com", PASSWORD, "Fair Organizers"
+    )
+    today = date.today()
+    event = events.create_event(
+        organizer,
+        {
+            "name": "Berlin Tech Careers Fair",
+            "starts_on": today,
+            "ends_on": today + timedelta(days=1),
+            "timezone": "Europe/Berlin",
+            "venue": "Messe Berlin",
+            "description": "",
+        },
+    )
+    return organizer, event
+
+
 class DataSet:
     """The event, its exhibitor and attendees, built in this process with the services."""
 
@@ -187,21 +210,7 @@ class DataSet:
         from netcompanion.account import service as accounts
         from netcompanion.event import service as events
 
-        organizer = accounts.sign_up(
-            "Olga Organizer", "olga@fair-organizers.example.com", PASSWORD, "Fair Organizers"
-        )
-        today = date.today()
-        event = events.create_event(
-            organizer,
-            {
-                "name": "Berlin Tech Careers Fair",
-                "starts_on": today,
-                "ends_on": today + timedelta(days=1),
-                "timezone": "Europe/Berlin",
-                "venue": "Messe Berlin",
-                "description": "",
-            },
-        )
+        organizer, event = create_fair()
         exhibitor = accounts.sign_up("Rita Recruiter", EXHIBITOR_EMAIL, PASSWORD, "Acme Talent")
         events.join(exhibitor, event.join_code, "Acme Talent", "Hall 2, B12")
         self.db.session.commit()

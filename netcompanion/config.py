@@ -28,7 +28,8 @@ class Defaults:
     #: The address attendees and teammates reach the app at; used in links sent by mail.
     BASE_URL = "http://127.0.0.1:5000"
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto headers are trusted.
-    #: Rate limits key on the client address, so behind a proxy this must be set (usually 1).
+    #: Anonymous rate limits key on the client address, so behind a proxy this must be set
+    #: (usually 1).
     TRUSTED_PROXIES = 0
 
     SESSION_COOKIE_HTTPONLY = True
@@ -47,20 +48,33 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "netcompanion"
+    # Limits count per API token, else per signed-in member, else per client address (see
+    # ratelimits). Anonymous budgets are sized for a hall behind one venue Wi-Fi address:
+    # 2,000 attendees opening their badge pages within 10 minutes, with room to spare.
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address
     #: Per email address, whatever the client address: slows password guessing from many hosts.
     LOGIN_ACCOUNT_RATE_LIMIT = "30 per hour"
-    SIGNUP_RATE_LIMIT = "5 per hour"
-    INVITE_ACCEPT_RATE_LIMIT = "20 per hour"
-    JOIN_RATE_LIMIT = "20 per hour"
-    #: Generous: at the door, a whole hall registers from one venue Wi-Fi address.
-    REGISTRATION_RATE_LIMIT = "20 per minute;300 per hour"
-    #: Details left on a booth's page, per address; as generous, for the same reason.
-    BOOTH_FORM_RATE_LIMIT = "20 per minute;300 per hour"
-    BADGE_RATE_LIMIT = "120 per minute"
+    SIGNUP_RATE_LIMIT = "5 per hour"  # per client address
+    INVITE_ACCEPT_RATE_LIMIT = "20 per hour"  # per client address
+    JOIN_RATE_LIMIT = "20 per hour"  # per member
+    #: Sent registrations (typos included). Assumes 2,000 registering at the door within the
+    #: hour, 1,500 forms sent in its busiest 10 minutes: half the 10-minute budget.
+    REGISTRATION_RATE_LIMIT = "3000 per 10 minutes;6000 per hour"
+    #: Details left on booths' pages, all booths together. Assumes each of 2,000 attendees
+    #: leaves details at a few booths: 2,500 forms in the busiest hour, 1,000 in 10 minutes.
+    BOOTH_FORM_RATE_LIMIT = "2000 per 10 minutes;6000 per hour"
+    #: Each public page (badge page, badge card, QR image, vCard, booth page), counted apart.
+    #: One visit to a badge page asks for the page twice (once more when the phone keeps it
+    #: for offline use) and its QR image once: 2,000 visits use 4,000 of these 10,000.
+    BADGE_RATE_LIMIT = "10000 per 10 minutes"
+    #: One badge (its pages, QR image and vCard together) or one booth's form, from one
+    #: requester: a visit uses 2 or 3, so this stops a client hammering one link without
+    #: touching the rest of the hall.
+    LINK_RATE_LIMIT = "60 per minute"
     #: Typed badge codes checked while typing, per member: a phone asks once per complete code.
     BADGE_CODE_RATE_LIMIT = "60 per minute"
-    #: Calendar apps poll a feed every few minutes at most; more is a leaked URL being scraped.
+    #: Per feed and client address. Calendar apps poll a feed every few minutes at most; more
+    #: is a leaked URL being scraped.
     CALENDAR_RATE_LIMIT = "30 per minute"
     #: Per API token, across all endpoints.
     API_RATE_LIMIT = "600 per minute"

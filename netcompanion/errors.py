@@ -6,12 +6,17 @@ appears when specific inputs are at fault.
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from flask import Flask, jsonify, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 
 CODES = {
     400: "bad_request",
@@ -35,7 +40,6 @@ def _messages() -> dict[int, str]:
         404: _("We could not find that page. It may have been removed, or the link is wrong."),
         405: _("This page does not accept that kind of request."),
         413: _("That upload is too large."),
-        429: _("Too many attempts. Wait a minute and try again."),
         500: _(
             "Something went wrong on our side. Nothing you entered was saved; please try again."
         ),
@@ -67,6 +71,10 @@ def register(app: Flask) -> None:
             code="csrf_failed",  # the scanner fetches a fresh token and retries
         )
 
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(error: RateLimitExceeded):
+        return error_response(429, _rate_limited_message())
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 401 and not wants_json():
@@ -77,3 +85,26 @@ def register(app: Flask) -> None:
     def server_error(error: InternalServerError):
         db.session.rollback()
         return error_response(500)
+
+
+#: How ratelimits names who a limit counts against.
+COUNTED_AS = ("token:", "member:", "address:")
+
+
+def _rate_limited_message() -> str:
+    """Say whose budget ran out and when it refills: a hall sharing one address needs to know
+    it is the network, not them."""
+    breached = limiter.current_limit
+    seconds = max(1, int(breached.reset_at - time.time())) if breached else 60
+    # The limiter's arguments are [key prefix,] key, scope; keys name who was counted.
+    args = breached.request_args if breached else []
+    counted = next((arg for arg in args if arg.startswith(COUNTED_AS)), "")
+    if counted.startswith("token:"):
+        return _(
+            "Too many requests with this API token. Try again in %(seconds)d seconds.",
+            seconds=seconds,
+        )
+    when = format_timedelta(timedelta(seconds=seconds), add_direction=True)
+    if counted.startswith("address:"):
+        return _("Too many requests from this network. Please try again %(when)s.", when=when)
+    return _("Too many requests. Please try again %(when)s.", when=when)

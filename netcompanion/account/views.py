@@ -20,6 +20,7 @@ from ..exceptions import Rejected
 from ..extensions import db, limiter, login_manager
 from ..formhelpers import form_status, perform, show_rejection
 from ..mail import send_mail
+from ..ratelimits import client_address, configured, not_posting
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404
 from . import service
@@ -42,14 +43,6 @@ def _load_user(session_id: str) -> User | None:
     return service.load_session_user(session_id)
 
 
-def _limit(name):
-    return lambda: current_app.config[name]
-
-
-def _only_post():
-    return request.method != "POST"
-
-
 def _start_session(user: User) -> None:
     session.clear()  # a fresh session on every sign-in defeats session fixation
     session.permanent = True
@@ -57,7 +50,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_limit("SIGNUP_RATE_LIMIT"), exempt_when=_only_post)
+@limiter.limit(configured("SIGNUP_RATE_LIMIT"), key_func=client_address, exempt_when=not_posting)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -83,8 +76,10 @@ def _login_account() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_RATE_LIMIT"), exempt_when=_only_post)
-@limiter.limit(_limit("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_login_account, exempt_when=_only_post)
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), key_func=client_address, exempt_when=not_posting)
+@limiter.limit(
+    configured("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_login_account, exempt_when=not_posting
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -231,7 +226,9 @@ def remove_member(member_id: str):
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit("INVITE_ACCEPT_RATE_LIMIT"), exempt_when=_only_post)
+@limiter.limit(
+    configured("INVITE_ACCEPT_RATE_LIMIT"), key_func=client_address, exempt_when=not_posting
+)
 def accept_invitation(token: str):
     invitation = service.invitation_for_token(token)
     problem = service.invitation_problem(invitation, utcnow())

@@ -9,7 +9,8 @@ Rules:
 - Token requests skip the CSRF check: a browser cannot attach a Bearer header to a cross-site
   request without a CORS preflight, which this app never grants. Session requests keep it.
 - Writes through a token are recorded as by the admin who created it (``current_user``).
-- Each token has its own rate limit (``API_RATE_LIMIT``); see :data:`token_limit`.
+- Each token has its own rate limit (``API_RATE_LIMIT``); keyed by the token (see
+  ``ratelimits``), so it never shares a budget with the address it calls from.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 
 from ..errors import error_response
 from ..extensions import csrf, limiter
+from ..ratelimits import configured
 from . import tokens
 from .models import ApiToken
 
@@ -76,15 +78,8 @@ def register(app: Flask) -> None:
     app.before_request(_protect_forms)
 
 
-def _token_key() -> str:
-    return f"api-token:{current_token().public_id}"
-
-
 #: Apply to API blueprints: ``token_limit(bp)``. One budget per token across every endpoint;
 #: session requests (the scanner) are not counted.
 token_limit = limiter.shared_limit(
-    lambda: current_app.config["API_RATE_LIMIT"],
-    scope="api-token",
-    key_func=_token_key,
-    exempt_when=lambda: current_token() is None,
+    configured("API_RATE_LIMIT"), scope="api-token", exempt_when=lambda: current_token() is None
 )

@@ -15,6 +15,7 @@ from ..exceptions import Rejected
 from ..extensions import db, limiter
 from ..formhelpers import form_status, perform, show_rejection
 from ..mail import mail_configured, send_mail
+from ..ratelimits import configured, not_posting
 from ..scoping import current_org_id
 from . import service
 from .forms import AttendeeDetailsForm, SelfRegistrationForm
@@ -172,10 +173,7 @@ def _public_event(event_id: str) -> Event:
 
 
 @bp.route("/e/<event_id>/register", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["REGISTRATION_RATE_LIMIT"],
-    exempt_when=lambda: request.method != "POST",
-)
+@limiter.limit(configured("REGISTRATION_RATE_LIMIT"), exempt_when=not_posting)
 def register(event_id: str):
     event = _public_event(event_id)
     if not event.self_registration_open:

@@ -32,6 +32,7 @@ from ..attendee.forms import ConsentForm
 from ..dbtypes import utcnow
 from ..event.models import Exhibitor
 from ..extensions import db, limiter
+from ..ratelimits import configured, per_link
 from . import qr
 from . import vcard as vcards
 from .service import badge_token, badge_url, resolve_badge
@@ -43,8 +44,15 @@ bp = Blueprint("badge", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def _badge_limit():
-    return current_app.config["BADGE_RATE_LIMIT"]
+_badge_limit = configured("BADGE_RATE_LIMIT")
+
+
+def _per_badge(view_arg: str):
+    """One budget per badge and requester across its pages: a client hammering one badge stops
+    there, while the hall behind the same address keeps its own budget."""
+    return limiter.shared_limit(
+        configured("LINK_RATE_LIMIT"), scope="badge-link", key_func=per_link(view_arg)
+    )
 
 
 def _exhibiting_booth(attendee) -> Exhibitor | None:
@@ -65,6 +73,7 @@ def invalid_badge():
 
 @bp.route("/b/<token>")
 @limiter.limit(_badge_limit)
+@_per_badge("token")
 def card(token: str):
     attendee = resolve_badge(token)
     if attendee is None:
@@ -79,6 +88,7 @@ def card(token: str):
 
 @bp.route("/b/<token>/contact.vcf")
 @limiter.limit(_badge_limit)
+@_per_badge("token")
 def vcard(token: str):
     attendee = resolve_badge(token)
     if attendee is None:
@@ -102,6 +112,7 @@ def _qr_response(data: str, kind: str) -> Response:
 
 @bp.route("/b/<token>/qr.<any(svg, png):kind>")
 @limiter.limit(_badge_limit)
+@_per_badge("token")
 def badge_qr(token: str, kind: str):
     attendee = resolve_badge(token)
     if attendee is None:
@@ -121,6 +132,7 @@ def _mine_or_404(key: str):
 
 @bp.route("/me/<key>", methods=["GET", "POST"])
 @limiter.limit(_badge_limit)
+@_per_badge("key")
 def mine(key: str):
     attendee = _mine_or_404(key)
     form = ConsentForm(obj=attendee, share_contact=attendee.consent_share_contact)

@@ -9,9 +9,8 @@ scanner's sync answers carry the shorter ``serialize.summary``.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -22,6 +21,7 @@ from ..errors import error_response
 from ..event import service as events
 from ..event.models import Event
 from ..extensions import db, limiter
+from ..ratelimits import configured
 from ..scoping import current_org_id
 from . import badge_codes, queries
 from .items import ItemError
@@ -156,14 +156,8 @@ def badge_lookup(event_id: str, token: str):
     )
 
 
-def _member_key() -> str:
-    if current_user.is_authenticated:
-        return f"badge-code:{current_user.public_id}"
-    return get_remote_address()
-
-
 @bp.get("/events/<event_id>/badge-codes/<badge_code>")
-@limiter.limit(lambda: current_app.config["BADGE_CODE_RATE_LIMIT"], key_func=_member_key)
+@limiter.limit(configured("BADGE_CODE_RATE_LIMIT"))
 def badge_code_lookup(event_id: str, badge_code: str):
     """Who a typed badge code is printed for: name and company, as on the badge; else 404."""
     ev = events.access(current_org_id(), event_id)

@@ -2,13 +2,14 @@
 
 Public: the signed booth token in the URL is the only credential, and a forged, damaged or
 retired token gets the same 404 page as one that never existed. Submissions are rate-limited
-per address, generously, since a whole hall shares the venue's Wi-Fi. A hidden field turns
-naive bots away: they get the thank-you page and nothing is written.
+per address (per member when signed in) generously, since a whole hall shares the venue's
+Wi-Fi, and more tightly per booth. A hidden field turns naive bots away: they get the
+thank-you page and nothing is written.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -21,25 +22,21 @@ from ..event.models import Exhibitor
 from ..exceptions import Rejected
 from ..extensions import db, limiter
 from ..formhelpers import form_status, show_rejection
+from ..ratelimits import configured, not_posting, per_link
 from . import booth as booths
 from .booth_forms import BoothForm, ShareForm
 
 bp = Blueprint("booth", __name__)
 
-#: Shared by the details form and "Share my card": one budget per address for both.
+#: Shared by the details form and "Share my card": one budget per requester for both, across
+#: every booth, and a smaller one per booth.
 FORM_SCOPE = "booth-form"
+BOOTH_SCOPE = "booth-link"
 
 
-def _badge_limit():
-    return current_app.config["BADGE_RATE_LIMIT"]
-
-
-def _form_limit():
-    return current_app.config["BOOTH_FORM_RATE_LIMIT"]
-
-
-def _not_posting() -> bool:
-    return request.method != "POST"
+_badge_limit = configured("BADGE_RATE_LIMIT")
+_form_limit = configured("BOOTH_FORM_RATE_LIMIT")
+_booth_limit = configured("LINK_RATE_LIMIT")
 
 
 def _invalid():
@@ -84,7 +81,10 @@ def _record(booth: Exhibitor, form, details: dict, attendee=None) -> None:
 
 @bp.route("/j/<token>", methods=["GET", "POST"])
 @limiter.limit(_badge_limit)
-@limiter.shared_limit(_form_limit, scope=FORM_SCOPE, exempt_when=_not_posting)
+@limiter.shared_limit(_form_limit, scope=FORM_SCOPE, exempt_when=not_posting)
+@limiter.shared_limit(
+    _booth_limit, scope=BOOTH_SCOPE, key_func=per_link("token"), exempt_when=not_posting
+)
 def form(token: str):
     booth = resolve_booth(token)
     if booth is None:
@@ -107,6 +107,7 @@ def form(token: str):
 @bp.route("/j/<token>/share", methods=["POST"])
 @limiter.limit(_badge_limit)
 @limiter.shared_limit(_form_limit, scope=FORM_SCOPE)
+@limiter.shared_limit(_booth_limit, scope=BOOTH_SCOPE, key_func=per_link("token"))
 def share(token: str):
     """Send the attendee's own card, identified by the badge-page key this phone remembers."""
     booth = resolve_booth(token)

@@ -13,6 +13,7 @@ from ..extensions import db, limiter
 from ..followup.coming import coming
 from ..followup.queries import rule_list_names, user_today
 from ..formhelpers import form_status, perform, show_rejection
+from ..ratelimits import configured, not_posting
 from ..scoping import current_org_id
 from . import service
 from .forms import BoothForm, EventForm, JoinForm, NewEventForm
@@ -141,9 +142,7 @@ def add_own_booth(event_id: str):
 
 @bp.route("/join", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["JOIN_RATE_LIMIT"], exempt_when=lambda: request.method != "POST"
-)
+@limiter.limit(configured("JOIN_RATE_LIMIT"), exempt_when=not_posting)
 def join():
     form = JoinForm()
     if request.method == "GET":

@@ -6,21 +6,19 @@ replaced or revoked key, or a removed member's, answers the same plain 404.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort
 
 from ..dbtypes import utcnow
 from ..extensions import limiter
+from ..ratelimits import configured, per_link
 from . import calendar
 
 bp = Blueprint("calendar", __name__)
 
 
-def _feed_limit() -> str:
-    return current_app.config["CALENDAR_RATE_LIMIT"]
-
-
 @bp.get("/calendar/<key>.ics")
-@limiter.limit(_feed_limit)
+# Per feed: calendar services fetch everyone's feeds from a handful of addresses.
+@limiter.limit(configured("CALENDAR_RATE_LIMIT"), key_func=per_link("key"))
 def feed(key: str):
     user = calendar.user_for_key(key)
     if user is None:
