@@ -7,12 +7,16 @@ Single-badge layouts fill the page with one badge, the size of common badge-prin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 MM_PER_PT = 25.4 / 72
 Measure = Callable[[str], float]
 LINE_PITCH = 1.18  # line spacing, as a multiple of the font size
+#: The smallest size a text shrinks to before it is cut: that of the badge code, the smallest
+#: text on a badge that people must read.
+SMALLEST_PT = 6.0
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,10 @@ def fit(text: str, slot: Text, width_at_1pt: Measure) -> Fitted:
     """Choose lines and a font size for ``text`` in ``slot``.
 
     Shrink on one line down to ``min_pt``; then wrap to two balanced lines, between words
-    (between characters in Chinese and Japanese); then fill the first line and cut the second
-    with an ellipsis. A first word too long for a line is broken inside rather than lost.
+    (between characters in Chinese and Japanese); then keep shrinking below ``min_pt``, down to
+    ``SMALLEST_PT``, wrapping onto as many lines as the box holds, also after hyphens, so that
+    a long name still prints in full; only then fill the first line and cut the second with an
+    ellipsis. A first word too long for a line is broken inside rather than lost.
     ``width_at_1pt(s)`` is the width in mm of ``s`` set at 1 pt.
     """
     text = " ".join(text.split())
@@ -206,10 +212,87 @@ def fit(text: str, slot: Text, width_at_1pt: Measure) -> Fitted:
             size = min(slot.max_pt, height_pt / 2, _size_for(box.w, widest))
             if size >= floor:
                 return Fitted(best, size)
+    smallest = min(SMALLEST_PT, floor)
+    wrapped = _wrap_smaller(text, slot, smallest, floor, width_at_1pt)
+    if wrapped is not None:
+        return wrapped
+    floor = smallest
+    if slot.lines >= 2 and height_pt / 2 >= floor:
         first = _longest_prefix(text, box.w / floor, width_at_1pt)
         rest = text[len(first) :].strip()
         return Fitted((first, _ellipsize(rest, box.w / floor, width_at_1pt)), floor)
     return Fitted((_ellipsize(text, box.w / floor, width_at_1pt),), floor)
+
+
+def _wrap_smaller(
+    text: str, slot: Text, smallest: float, largest: float, width_at_1pt: Measure
+) -> Fitted | None:
+    """The largest size from ``smallest`` to ``largest`` at which ``text`` wraps into the box
+    whole, with its lines balanced; None if it does not fit even at ``smallest``."""
+    box = slot.box
+    height_pt = box.h / MM_PER_PT / LINE_PITCH
+    pieces = _pieces(text)
+
+    def lines_at(size: float) -> list[str] | None:
+        lines = _greedy(pieces, box.w / size, width_at_1pt)
+        return lines if lines and len(lines) <= int(height_pt / size + 1e-9) else None
+
+    if lines_at(smallest) is None:
+        return None
+    lo, hi = smallest, largest
+    for _ in range(12):  # to within a hundredth of a point or so
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if lines_at(mid) else (lo, mid)
+    lines = lines_at(lo)
+    # As many lines, as even as they go: the narrowest width that still needs no more.
+    narrow, wide = max(width_at_1pt(p) for _glue, p in pieces), box.w / lo
+    for _ in range(12):
+        mid = (narrow + wide) / 2
+        tried = _greedy(pieces, mid, width_at_1pt)
+        if tried and len(tried) <= len(lines):
+            wide, lines = mid, tried
+        else:
+            narrow = mid
+    widest = max(width_at_1pt(line) for line in lines)
+    size = min(slot.max_pt, height_pt / len(lines), _size_for(box.w, widest))
+    return Fitted(tuple(lines), size)
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """Cut ``text`` where a line may break: (what joins it to the previous piece, piece).
+
+    Lines break at spaces, after a hyphen inside a word ("Papadopoulos-" / "Konstantinidou"),
+    and between characters in Chinese and Japanese.
+    """
+    out: list[tuple[str, str]] = []
+    for word in text.split(" "):
+        parts = (
+            list(word)
+            if any(_unspaced(ch) for ch in word)
+            else [p for p in _AFTER_HYPHEN.split(word) if p]
+        )
+        out += [(" " if out and i == 0 else "", part) for i, part in enumerate(parts)]
+    return out
+
+
+#: A break after a hyphen (or slash) with letters on both sides.
+_AFTER_HYPHEN = re.compile(r"(?<=\w[-\u2010/])(?=\w)")
+
+
+def _greedy(pieces: list[tuple[str, str]], limit: float, width_at_1pt: Measure) -> list[str] | None:
+    """Fill lines in turn up to ``limit``; None if a piece alone is wider than that."""
+    lines: list[str] = []
+    line = ""
+    for glue, piece in pieces:
+        longer = line + glue + piece if line else piece
+        if width_at_1pt(longer) <= limit:
+            line = longer
+        elif width_at_1pt(piece) <= limit and line:
+            lines.append(line)
+            line = piece
+        else:
+            return None
+    return [*lines, line] if line else lines
 
 
 def _size_for(box_width: float, width_1pt: float) -> float:

@@ -54,7 +54,7 @@ from .layout import (
     poster,
 )
 
-__all__ = ["LAYOUTS", "BadgeFace", "font_file", "write_badges", "write_poster"]
+__all__ = ["LAYOUTS", "BadgeFace", "NothingToPrint", "font_file", "write_badges", "write_poster"]
 
 FONT_DIR = Path(__file__).with_name("fonts")
 BADGES_PER_PART = 1000
@@ -68,6 +68,10 @@ _FONT_FILES = {
 }
 
 _UNSHAPED = ("noto", "cjk")  # left-to-right, no joining: set without HarfBuzz when alone
+
+
+class NothingToPrint(ValueError):
+    """No face to print: a PDF needs at least one page, so none is written."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +93,17 @@ def write_badges(
 ) -> int:
     """Write one badge per face to ``out``; return how many were written.
 
-    ``progress(n)`` is called with the running count after each page.
+    ``progress(n)`` is called with the running count after each page. With no face at all,
+    raise NothingToPrint before writing anything.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown badge layout {layout!r}")
     spec = LAYOUTS[layout]
     faces = iter(faces)
+    first = next(faces, None)
+    if first is None:
+        raise NothingToPrint("no badge to print")
+    faces = chain((first,), faces)
     per_part = spec.per_page * max(1, BADGES_PER_PART // spec.per_page)  # whole pages only
     done = 0
     with tempfile.TemporaryDirectory(prefix="badges-") as tmp:

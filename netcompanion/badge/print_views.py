@@ -14,6 +14,9 @@ from wtforms.validators import Length, Optional
 
 from ..attendee import service as attendees
 from ..event import service as events
+from ..exceptions import Rejected
+from ..extensions import db
+from ..formhelpers import form_status, show_rejection
 from ..scoping import current_org_id
 from . import pdf, printing
 from .service import booth_url
@@ -41,17 +44,21 @@ def badges(event_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
     form = PrintForm()
     if form.validate_on_submit():
-        job = printing.start_badge_job(
-            current_user,
-            ev,
-            form.layout.data,
-            (form.q.data or "").strip(),
-            return_url=url_for("attendee.index", event_id=event_id),
-        )
-        return redirect(url_for("job.show", job_id=job.public_id))
-    return render_template("badge/print.html", ev=ev, form=form, total=printing.count(ev)), (
-        422 if request.method == "POST" else 200
-    )
+        try:
+            job = printing.start_badge_job(
+                current_user,
+                ev,
+                form.layout.data,
+                (form.q.data or "").strip(),
+                return_url=url_for("attendee.index", event_id=event_id),
+            )
+        except Rejected as error:
+            db.session.rollback()
+            show_rejection(form, error)
+        else:
+            return redirect(url_for("job.show", job_id=job.public_id))
+    total = printing.count(ev)
+    return render_template("badge/print.html", ev=ev, form=form, total=total), form_status(form)
 
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/badge.pdf")

@@ -11,6 +11,7 @@ from ..account.models import User
 from ..attendee import service as attendees
 from ..attendee.models import Attendee
 from ..event.service import EventAccess
+from ..exceptions import Rejected
 from ..extensions import db
 from ..job import runner
 from ..job.models import Job
@@ -25,6 +26,8 @@ LAYOUT_LABELS = {
     "badge-54x90mm": _l("Badge printer, 54 × 90 mm, one per page"),
 }
 POSTER_PAPERS = ("a4", "letter")
+NO_MATCH = _l("No attendee matches this filter.")
+NO_ATTENDEES = _l("No attendee is registered for this event yet.")
 #: Rows fetched from the database at a time, so memory stays flat for any number of badges.
 BATCH = 500
 
@@ -52,9 +55,15 @@ def count(ev: EventAccess, search: str = "") -> int:
 
 
 def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, return_url: str) -> Job:
-    """Build the event's badges in the background; the job page offers the PDF when ready."""
+    """Build the event's badges in the background; the job page offers the PDF when ready.
+
+    A filter that matches nobody is refused here; if the last match goes while the job
+    waits, the job fails with the same sentence and leaves no file (an empty PDF is no PDF).
+    """
     attendees.require_organizer(ev)
     total = count(ev, search)
+    if not total:
+        raise Rejected(str(NO_MATCH), field="q") if search else Rejected(str(NO_ATTENDEES))
     job = Job(
         organization_id=actor.organization_id,
         created_by_id=actor.id,
@@ -66,6 +75,12 @@ def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, retu
     db.session.flush()
     job.file_name = f"{job.public_id}.pdf"
     job.download_name = f"badges-{ev.event.name[:60]}-{layout}.pdf"
+    runner.start(job, badge_work(ev, layout, search, total))
+    return job
+
+
+def badge_work(ev: EventAccess, layout: str, search: str, total: int) -> runner.Work:
+    """The job's work: write the badges of the attendees ``search`` matches at run time."""
     event_id, organizer_id = ev.event.id, ev.event.organization_id
 
     def work(job: Job, progress) -> None:
@@ -74,11 +89,13 @@ def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, retu
 
         event = db.session.get(Event, event_id)
         current = access(organizer_id, event.public_id)
-        with open(runner.file_path(job), "wb") as out:
-            written = pdf.write_badges(
-                faces(current, search), layout, out, progress=lambda n: progress(n, total)
-            )
+        try:
+            with open(runner.file_path(job), "wb") as out:
+                written = pdf.write_badges(
+                    faces(current, search), layout, out, progress=lambda n: progress(n, total)
+                )
+        except pdf.NothingToPrint as error:
+            raise runner.JobFailed(str(NO_MATCH if search else NO_ATTENDEES)) from error
         job.message = str(_l("%(count)d badges ready to print.", count=written))
 
-    runner.start(job, work)
-    return job
+    return work

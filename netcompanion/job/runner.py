@@ -76,6 +76,9 @@ def start(job: Job, work: Work) -> threading.Thread:
                 db.session.rollback()
                 current = db.session.get(Job, job_id)
                 current.status = Status.FAILED
+                if current.file_name:  # a failed job offers nothing: no half-written file
+                    file_path(current).unlink(missing_ok=True)
+                    current.file_name = None
                 current.message = (
                     str(error)
                     if isinstance(error, JobFailed)

@@ -14,7 +14,7 @@ import zxingcpp
 from fontTools import ttLib
 
 from netcompanion.badge import pdf, qr
-from netcompanion.badge.layout import LAYOUTS, MM_PER_PT, Box, Fitted, Text, fit
+from netcompanion.badge.layout import LAYOUTS, LINE_PITCH, MM_PER_PT, Box, Fitted, Text, fit
 from netcompanion.badge.pdf import BadgeFace, font_file, write_badges, write_poster
 
 NAMES = {
@@ -318,8 +318,8 @@ def test_fit_wraps_to_two_balanced_lines_below_the_minimum():
     assert fitted.size >= SLOT.min_pt
 
 
-def test_fit_ellipsizes_what_two_lines_cannot_hold():
-    text = " ".join(["word"] * 30)
+def test_fit_ellipsizes_what_the_box_cannot_hold_at_the_smallest_size():
+    text = " ".join(["word"] * 300)
 
     fitted = fit(text, SLOT, width_per_char)
 
@@ -378,3 +378,104 @@ def to_unicode(cmap_stream: bytes) -> dict[str, set[str]]:
             for char in bytes.fromhex(hexes.decode()).decode("utf-16-be"):
                 codes.setdefault(char, set()).add(code.decode())
     return codes
+
+
+def test_no_face_writes_no_pdf():
+    out = io.BytesIO()
+
+    with pytest.raises(pdf.NothingToPrint):
+        write_badges(iter(()), "a4", out)
+
+    assert out.getvalue() == b""
+
+
+LONG_NAMES = [
+    "Konstantinos Papadopoulos-Konstantinidou",
+    "María Fernández de la Vega y Rodríguez",
+    "Maximilian Alexander von Hohenzollern-Sigmaringen",
+    "عبد الرحمن بن محمد بن عبد العزيز آل سعود",
+    "寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末風来末",
+]
+LONG_COMPANIES = [
+    "Fernández de la Vega Ingeniería y Construcciones S.A.",
+    "Papadopoulos-Konstantinidou Shipping & Logistics",
+]
+
+
+def chars_in(page: pdfium.PdfPage, box: Box) -> str:
+    """The page's characters whose glyph lies in ``box`` (mm from the top left), no spaces."""
+    textpage = page.get_textpage()
+    height = page.get_height()  # pt
+    out = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if char.isspace() or not char:
+            continue
+        left, bottom, right, top = (v * MM_PER_PT for v in textpage.get_charbox(i))
+        top, bottom = height * MM_PER_PT - top, height * MM_PER_PT - bottom
+        tolerance = 0.3  # mm: accents may reach a hair above the line pitch
+        if (
+            box.x - tolerance <= left
+            and right <= box.x + box.w + tolerance
+            and box.y - tolerance <= top
+            and bottom <= box.y + box.h + tolerance
+        ):
+            out.append(char)
+    return unspaced("".join(out))
+
+
+def unspaced(text: str) -> str:
+    # pdfium reports a hyphen that ends a line as U+FFFE (it takes it for a soft hyphen).
+    return "".join(text.replace("\ufffe", "-").split())
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_long_names_and_companies_print_in_full_inside_their_boxes_on_every_layout(layout):
+    spec = LAYOUTS[layout]
+    design = spec.design
+    faces = [
+        face(name, company=LONG_COMPANIES[n % len(LONG_COMPANIES)])
+        for n, name in enumerate(LONG_NAMES)
+    ]
+    doc = badges_pdf(faces, layout)
+    placed = [(page, x, y) for page in doc for x, y in spec.origins()][: len(faces)]
+    for f, (page, x, y) in zip(faces, placed, strict=True):
+        name_box, company_box = design.name.box.moved(x, y), design.company.box.moved(x, y)
+        name, company = chars_in(page, name_box), chars_in(page, company_box)
+        assert "…" not in name + company
+        if f.name.isascii() or "í" in f.name or "á" in f.name:
+            assert name == unspaced(f.name)
+        else:  # shaped right to left, or ideographs: every character is there, in the box
+            assert sorted(name) == sorted(unspaced(f.name))
+        assert company == unspaced(f.company)
+        whole = unspaced(page_text(page))
+        assert unspaced(f.name) in whole and unspaced(f.company) in whole
+    for page in doc:  # and nothing is outside one of the badge's boxes
+        found = sum(
+            len(chars_in(page, slot.box.moved(x, y)))
+            for x, y in spec.origins()
+            for slot in (design.event, design.name, design.company, design.title, design.code)
+        )
+        assert found == len(unspaced(page_text(page)))
+
+
+def test_fit_breaks_after_a_hyphen_and_shrinks_below_the_minimum_before_it_cuts():
+    slot = Text(Box(0, 0, 50, 20), max_pt=30, min_pt=10, lines=2)
+
+    fitted = fit("Ana Papadopoulos-Konstantinidou", slot, width_per_char)
+
+    assert fitted.lines[-2:] == ("Papadopoulos-", "Konstantinidou")
+    assert fitted.size < slot.min_pt
+    assert all(width_per_char(line) * fitted.size <= 50 for line in fitted.lines)
+
+
+def test_fit_uses_more_lines_when_the_box_is_tall_enough():
+    slot = Text(Box(0, 0, 40, 30), max_pt=30, min_pt=14, lines=2)
+
+    fitted = fit("Maximilian Alexander von Hohenzollern-Sigmaringen", slot, width_per_char)
+
+    assert (
+        "".join(fitted.lines).replace(" ", "") == "MaximilianAlexandervonHohenzollern-Sigmaringen"
+    )
+    assert len(fitted.lines) > 2
+    assert len(fitted.lines) * fitted.size * LINE_PITCH * MM_PER_PT <= 30 + 1e-9

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pypdfium2
 import zxingcpp
 from sqlalchemy import select
 
+from netcompanion.badge import printing
 from netcompanion.badge.service import badge_url, booth_url
+from netcompanion.event import service as events
 from netcompanion.extensions import db
+from netcompanion.job import runner
 from netcompanion.job.models import Job, Status
 from tests.conftest import finished_job, login
 
@@ -108,3 +113,59 @@ def test_booth_poster_opens_the_booth_page(client, make_company, make_event, joi
     db.session.commit()
     stale = client.get(url.replace("http://netcompanion.test", ""))
     assert stale.status_code == 404 and b"This booth code is not valid" in stale.data
+
+
+def test_print_form_refuses_a_filter_that_matches_nobody(
+    client, make_company, make_event, make_attendee
+):
+    owner = make_company()
+    event = make_event(owner)
+    make_attendee(owner, event, name="Ana Li")
+    login(client, owner)
+    response = client.submit(
+        f"/events/{event.public_id}/badges", {"layout": "a4", "q": "Nobody\u202eHere 😀"}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "No attendee matches this filter." in page
+    assert "Nobody\u202eHere 😀" in page  # the filter stays as typed
+    assert db.session.scalars(select(Job)).first() is None
+
+
+def test_print_form_refuses_an_event_without_attendees(client, make_company, make_event):
+    owner = make_company()
+    event = make_event(owner)
+    login(client, owner)
+    response = client.submit(f"/events/{event.public_id}/badges", {"layout": "badge-4x3in"})
+    assert response.status_code == 422
+    assert "No attendee is registered for this event yet." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Job)).first() is None
+
+
+def test_a_badge_job_whose_filter_matches_nobody_fails_clearly_and_leaves_no_file(
+    app, client, make_company, make_event, make_attendee
+):
+    owner = make_company()
+    event = make_event(owner)
+    make_attendee(owner, event, name="Ana Li")
+    ev = events.organizer_access(owner.organization_id, event.public_id)
+    # The count said one, but the match is gone by the time the job runs.
+    job = Job(organization_id=owner.organization_id, created_by_id=owner.id, kind="badges", total=1)
+    db.session.add(job)
+    db.session.flush()
+    job.file_name = f"{job.public_id}.pdf"
+    job.download_name = "badges.pdf"
+    runner.start(job, printing.badge_work(ev, "a4", "Zygmunt", total=1))
+
+    job = finished_job(job.public_id)
+    assert job.status is Status.FAILED
+    assert job.message == "No attendee matches this filter."
+    assert job.file_name is None
+    assert list(Path(app.config["JOBS_DIR"]).iterdir()) == []
+    login(client, owner)
+    page = client.get(f"/jobs/{job.public_id}").get_data(as_text=True)
+    assert "No attendee matches this filter." in page
+    assert "Ready" not in page and f"/jobs/{job.public_id}/download" not in page
+    assert client.get(f"/jobs/{job.public_id}/download").status_code == 404
+    status = client.get(f"/jobs/{job.public_id}/status").get_json()
+    assert status["status"] == "failed" and status["message"] == job.message
