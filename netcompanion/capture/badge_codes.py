@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..attendee.models import BADGE_CODE_ALPHABET, Attendee
+from ..attendee.models import Attendee, read_badge_code
 from ..event.models import Event
 from ..extensions import db
-from .items import normalise_badge_code
-
-CODE_LENGTH = 8
-
-
-def well_formed(code: str) -> bool:
-    """Whether a normalised code can be a badge code at all, as the phone checks it too."""
-    return len(code) == CODE_LENGTH and all(ch in BADGE_CODE_ALPHABET for ch in code)
 
 
 def attendee_by_code(event: Event, typed: str) -> Attendee | None:
     """The event's attendee whose badge carries this code, however it was typed."""
-    code = normalise_badge_code(typed)
-    if not well_formed(code):
+    code = read_badge_code(typed)
+    if code is None:
         return None
     return db.session.scalars(
         select(Attendee).where(Attendee.event_id == event.id, Attendee.badge_code == code)
