@@ -29,6 +29,10 @@ POSTER_PAPERS = ("a4", "letter")
 BATCH = 500
 
 
+#: The attendee's details a badge shows (face() and the token): a change to one needs a new badge.
+PRINTED_FIELDS = ("name", "company", "title")
+
+
 def face(attendee: Attendee) -> pdf.BadgeFace:
     return pdf.BadgeFace(
         name=attendee.name,
