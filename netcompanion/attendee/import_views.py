@@ -17,11 +17,19 @@ from ..badge.printing import PRINTED_FIELDS
 from ..event import service as events
 from ..extensions import db
 from ..job import runner
-from ..job.models import Job, Status
-from ..scoping import current_org_id, get_or_404
+from ..job.models import Status
+from ..scoping import current_org_id
 from . import csvimport
 from . import service as attendees
-from .importing import APPLY, PREVIEW, reissue_notice, start_apply, start_preview
+from .importing import (
+    APPLY,
+    PREVIEW,
+    import_job,
+    reissue_notice,
+    reissued_by_import,
+    start_apply,
+    start_preview,
+)
 from .models import Attendee
 
 bp = Blueprint("attendee_import", __name__)
@@ -115,19 +123,11 @@ def check(event_id: str):
     return redirect(url_for("attendee_import.review", event_id=event_id, job_id=job.public_id))
 
 
-def _import_job(ev, job_id: str, kind: str) -> Job:
-    """The company's import job of this kind for this event, or 404."""
-    job = get_or_404(Job, job_id)
-    if job.kind != kind or (job.result or {}).get("event") != ev.event.public_id:
-        abort(404)
-    return job
-
-
 @bp.route("/events/<event_id>/attendees/import/<job_id>")
 @login_required
 def review(event_id: str, job_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    job = _import_job(ev, job_id, PREVIEW)
+    job = import_job(ev, job_id, PREVIEW)
     if job.result.get("applied"):
         return redirect(
             url_for("attendee_import.outcome", event_id=event_id, job_id=job.result["applied"])
@@ -148,7 +148,7 @@ def review(event_id: str, job_id: str):
 @login_required
 def apply(event_id: str, job_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    preview = _import_job(ev, job_id, PREVIEW)
+    preview = import_job(ev, job_id, PREVIEW)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
     if preview.status is not Status.DONE or preview.result.get("cancelled"):
@@ -164,7 +164,7 @@ def apply(event_id: str, job_id: str):
 @login_required
 def cancel(event_id: str, job_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    preview = _import_job(ev, job_id, PREVIEW)
+    preview = import_job(ev, job_id, PREVIEW)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
     if not preview.result.get("applied"):
@@ -180,7 +180,7 @@ def cancel(event_id: str, job_id: str):
 def recheck(event_id: str, job_id: str):
     """Work the changes out again from the same file and columns, after a stale preview."""
     ev = events.organizer_access(current_org_id(), event_id)
-    preview = _import_job(ev, job_id, PREVIEW)
+    preview = import_job(ev, job_id, PREVIEW)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
     mapping = {int(index): key for index, key in preview.result["mapping"].items()}
@@ -193,10 +193,10 @@ def recheck(event_id: str, job_id: str):
 @login_required
 def outcome(event_id: str, job_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    job = _import_job(ev, job_id, APPLY)
+    job = import_job(ev, job_id, APPLY)
     reissued = []
     if job.status is Status.DONE:
-        ids = [change["public_id"] for change in job.result["changed"] if change["reissue"]]
+        ids = reissued_by_import(ev, job_id)
         reissued = db.session.scalars(
             attendees.attendees_query(ev).where(Attendee.public_id.in_(ids))
         ).all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+from flask import abort
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,8 @@ from ..account.models import User
 from ..event.service import EventAccess
 from ..extensions import db
 from ..job import runner
-from ..job.models import Job
+from ..job.models import Job, Status
+from ..scoping import get_or_404
 from . import bulk, changes, csvimport
 from .service import require_organizer
 
@@ -93,6 +95,22 @@ def start_apply(actor: User, ev: EventAccess, preview: Job, upload: Path) -> Job
 
     runner.start(job, work)
     return job
+
+
+def import_job(ev: EventAccess, job_id: str, kind: str) -> Job:
+    """The company's import job of this kind for this event, or 404."""
+    job = get_or_404(Job, job_id, ev.event.organization_id)
+    if job.kind != kind or (job.result or {}).get("event") != ev.event.public_id:
+        abort(404)
+    return job
+
+
+def reissued_by_import(ev: EventAccess, job_id: str) -> list[str]:
+    """Public ids of the attendees whose badges an import reissued, for printing just those."""
+    job = import_job(ev, job_id, APPLY)
+    if job.status is not Status.DONE:
+        abort(404)
+    return [change["public_id"] for change in job.result["changed"] if change["reissue"]]
 
 
 def _job(actor: User, kind: str, result: dict) -> Job:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -44,21 +44,36 @@ def face(attendee: Attendee) -> pdf.BadgeFace:
     )
 
 
-def faces(ev: EventAccess, search: str = "") -> Iterator[pdf.BadgeFace]:
-    query = attendees.attendees_query(ev, search).execution_options(yield_per=BATCH)
+def _query(ev: EventAccess, search: str, only: Sequence[str] | None):
+    """The attendees to print: matching ``search``, and among ``only`` (public ids) if given."""
+    query = attendees.attendees_query(ev, search)
+    return query if only is None else query.where(Attendee.public_id.in_(only))
+
+
+def faces(
+    ev: EventAccess, search: str = "", only: Sequence[str] | None = None
+) -> Iterator[pdf.BadgeFace]:
+    query = _query(ev, search, only).execution_options(yield_per=BATCH)
     for attendee in db.session.scalars(query):
         yield face(attendee)
 
 
-def count(ev: EventAccess, search: str = "") -> int:
-    inner = attendees.attendees_query(ev, search).order_by(None).subquery()
+def count(ev: EventAccess, search: str = "", only: Sequence[str] | None = None) -> int:
+    inner = _query(ev, search, only).order_by(None).subquery()
     return db.session.scalar(select(func.count()).select_from(inner))
 
 
-def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, return_url: str) -> Job:
+def start_badge_job(
+    actor: User,
+    ev: EventAccess,
+    layout: str,
+    search: str,
+    return_url: str,
+    only: Sequence[str] | None = None,
+) -> Job:
     """Build the event's badges in the background; the job page offers the PDF when ready."""
     attendees.require_organizer(ev)
-    total = count(ev, search)
+    total = count(ev, search, only)
     job = Job(
         organization_id=actor.organization_id,
         created_by_id=actor.id,
@@ -80,7 +95,7 @@ def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, retu
         current = access(organizer_id, event.public_id)
         with open(runner.file_path(job), "wb") as out:
             written = pdf.write_badges(
-                faces(current, search), layout, out, progress=lambda n: progress(n, total)
+                faces(current, search, only), layout, out, progress=lambda n: progress(n, total)
             )
         job.message = str(_l("%(count)d badges ready to print.", count=written))
 

@@ -321,3 +321,30 @@ def test_upload_helper_refuses_nul(client, organizer):
     owner, event = organizer
     response = upload(client, event, csv("Jo\x00sé,jose@example.com,,,"))
     assert response.status_code == 422
+
+
+def test_the_reissued_badges_print_on_their_own(client, organizer):
+    owner, event = organizer
+    job = preview(
+        client,
+        event,
+        csv(
+            "Ελένη Παπαδοπούλου-Κο,eleni@example.com,,,",
+            "ليلى حداد,layla@example.com,,,+971 4 555 0100",
+            "Zoë 🚀 Ng,zoe@example.com,Hooli,,",
+        ),
+    )
+    done = apply(client, event, job)
+    result = client.get(f"/events/{event.public_id}/attendees/import/{done.public_id}/result")
+    link = f"/events/{event.public_id}/badges?reissued={done.public_id}"
+    assert link in result.get_data(as_text=True)
+    page = client.get(link)
+    assert "Only the 1 badge the import reissued." in page.get_data(as_text=True)
+    printed = client.submit(
+        f"/events/{event.public_id}/badges",
+        {"layout": "a4", "q": "", "reissued": done.public_id},
+    )
+    badges = finished_job(printed.headers["Location"].rsplit("/", 1)[1])
+    assert badges.status is Status.DONE and badges.total == 1, badges.message
+    for forged in (job.public_id, "A" * 16, "<script>"):
+        assert client.get(f"/events/{event.public_id}/badges?reissued={forged}").status_code == 404
