@@ -27,6 +27,7 @@ from .importing import (
     import_job,
     reissue_notice,
     reissued_by_import,
+    saved_mapping,
     start_apply,
     start_preview,
 )
@@ -144,13 +145,19 @@ def review(event_id: str, job_id: str):
     )
 
 
-@bp.route("/events/<event_id>/attendees/import/<job_id>/apply", methods=["POST"])
-@login_required
-def apply(event_id: str, job_id: str):
+def _posted_preview(event_id: str, job_id: str):
+    """The event and the preview job a confirm, cancel or recheck button was pressed on."""
     ev = events.organizer_access(current_org_id(), event_id)
     preview = import_job(ev, job_id, PREVIEW)
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
+    return ev, preview
+
+
+@bp.route("/events/<event_id>/attendees/import/<job_id>/apply", methods=["POST"])
+@login_required
+def apply(event_id: str, job_id: str):
+    ev, preview = _posted_preview(event_id, job_id)
     if preview.status is not Status.DONE or preview.result.get("cancelled"):
         return redirect(url_for("attendee_import.review", event_id=event_id, job_id=job_id))
     if not preview.result.get("applied"):
@@ -163,10 +170,7 @@ def apply(event_id: str, job_id: str):
 @bp.route("/events/<event_id>/attendees/import/<job_id>/cancel", methods=["POST"])
 @login_required
 def cancel(event_id: str, job_id: str):
-    ev = events.organizer_access(current_org_id(), event_id)
-    preview = import_job(ev, job_id, PREVIEW)
-    if not ConfirmImportForm().validate_on_submit():
-        abort(400)
+    _ev, preview = _posted_preview(event_id, job_id)
     if not preview.result.get("applied"):
         preview.result = {**preview.result, "cancelled": True}
         db.session.commit()
@@ -179,13 +183,9 @@ def cancel(event_id: str, job_id: str):
 @login_required
 def recheck(event_id: str, job_id: str):
     """Work the changes out again from the same file and columns, after a stale preview."""
-    ev = events.organizer_access(current_org_id(), event_id)
-    preview = import_job(ev, job_id, PREVIEW)
-    if not ConfirmImportForm().validate_on_submit():
-        abort(400)
-    mapping = {int(index): key for index, key in preview.result["mapping"].items()}
+    ev, preview = _posted_preview(event_id, job_id)
     upload = _upload_path(preview.result["upload"], must_exist=False)
-    job = start_preview(current_user, ev, upload, mapping, str(get_locale()))
+    job = start_preview(current_user, ev, upload, saved_mapping(preview), str(get_locale()))
     return redirect(url_for("attendee_import.review", event_id=event_id, job_id=job.public_id))
 
 

@@ -72,7 +72,7 @@ def start_preview(
 def start_apply(actor: User, ev: EventAccess, preview: Job, upload: Path) -> Job:
     """Write the plan the organizer confirmed, if it still is what the import would do."""
     require_organizer(ev)
-    mapping = {int(index): key for index, key in preview.result["mapping"].items()}
+    mapping = saved_mapping(preview)
     locale, digest = preview.result["locale"], preview.result["digest"]
     job = _job(actor, APPLY, {"event": ev.event.public_id, "preview": preview.public_id})
     preview.result = {**preview.result, "applied": job.public_id}
@@ -95,6 +95,11 @@ def start_apply(actor: User, ev: EventAccess, preview: Job, upload: Path) -> Job
 
     runner.start(job, work)
     return job
+
+
+def saved_mapping(preview: Job) -> dict[int, str | None]:
+    """The column choices a preview was made with (JSON keys are strings)."""
+    return {int(index): key for index, key in preview.result["mapping"].items()}
 
 
 def import_job(ev: EventAccess, job_id: str, kind: str) -> Job:

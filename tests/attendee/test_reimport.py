@@ -317,10 +317,12 @@ def test_an_expired_upload_is_said_so(client, organizer):
     assert by_email("jose@example.com").name == "José Müller"
 
 
-def test_upload_helper_refuses_nul(client, organizer):
+def test_a_nul_in_a_cell_refuses_the_file_and_writes_nothing(client, organizer):
     owner, event = organizer
+    before = snapshot()
     response = upload(client, event, csv("Jo\x00sé,jose@example.com,,,"))
-    assert response.status_code == 422
+    assert response.status_code == 422 and b"binary data" in response.data
+    assert snapshot() == before
 
 
 def test_the_reissued_badges_print_on_their_own(client, organizer):
