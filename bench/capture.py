@@ -222,7 +222,7 @@ class DataSet:
         """Insert ``count`` more attendees with ``attendee.bulk``; return their badge tokens."""
         from sqlalchemy import func, select, update
 
-        from netcompanion.attendee.bulk import apply_rows
+        from netcompanion.attendee import bulk, changes
         from netcompanion.attendee.csvimport import ParsedRow
         from netcompanion.attendee.models import Attendee
         from netcompanion.badge.service import badge_token
@@ -247,7 +247,7 @@ class DataSet:
                 )
             )
         with self.app.app_context():
-            apply_rows(self.event_id, self.organizer_org, rows)
+            bulk.apply(self.event_id, self.organizer_org, changes.plan(self.event_id, rows))
             self.db.session.execute(
                 update(Attendee)
                 .where(

@@ -1,81 +1,71 @@
-"""Write many attendees at once: an import of thousands of rows in a few statements.
+"""Write an import's plan: thousands of attendees in a few statements.
 
-Rows are matched to existing attendees of the event by email, so importing the same file again
-updates people instead of duplicating them. The caller commits once: an import is all or nothing.
+The caller commits once: an import is all or nothing. ``lock`` is called before the plan that
+will be written is worked out, so no other writer can change what it read in between.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, text, update
 
 from ..dbtypes import utcnow
 from ..extensions import db
 from ..ids import new_public_id
-from .csvimport import ParsedRow
+from .changes import FIELDS, Plan
 from .models import Attendee, Source, new_badge_code
+from .service import reissued
 
-FIELDS = ("name", "email", "company", "title", "phone", "linkedin_url", "website_url")
 CHUNK = 1000
 
 
-def apply_rows(
-    event_id: int,
-    organization_id: int,
-    rows: Sequence[ParsedRow],
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[int, int, int]:
-    """Insert new attendees and update changed ones; return (created, updated, unchanged)."""
-    existing = {
-        row.email: row
-        for row in db.session.execute(
-            select(Attendee.id, *(getattr(Attendee, f) for f in FIELDS)).where(
-                Attendee.event_id == event_id
-            )
-        )
-    }
-    now = utcnow()
-    inserts, updates, unchanged, new_emails = [], [], 0, set()
-    for row in rows:
-        values = {field: row.values.get(field, "") for field in FIELDS}
-        if values["email"] in new_emails:
-            continue  # the parser reports in-file duplicates; never insert one twice
-        current = existing.get(values["email"])
-        if current is None:
-            new_emails.add(values["email"])
-            inserts.append(
-                {
-                    **values,
-                    "public_id": new_public_id(),
-                    "organization_id": organization_id,
-                    "event_id": event_id,
-                    "source": Source.IMPORT,
-                    "badge_version": 1,
-                    "badge_code": new_badge_code(),
-                    "show_linkedin": False,
-                    "show_website": False,
-                    "consent_share_contact": False,
-                    "consent_text": "",
-                    "consent_locale": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        elif any(getattr(current, f) != values[f] for f in FIELDS):
-            updates.append({"id": current.id, **values, "updated_at": now})
-        else:
-            unchanged += 1
+def lock() -> None:
+    """Hold SQLite's write lock from here to the commit (PostgreSQL locks the rows it reads).
 
-    total, done = len(inserts) + len(updates), 0
-    for batch in (inserts[i : i + CHUNK] for i in range(0, len(inserts), CHUNK)):
+    pysqlite opens a transaction only at the first write, so without this a writer committing
+    between the plan's reads and its writes would be overwritten.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("BEGIN IMMEDIATE"))
+
+
+def apply(event_id: int, organization_id: int, plan: Plan) -> None:
+    """Insert the plan's new attendees, update its changed ones and reissue their badges."""
+    now = utcnow()
+    inserts = [
+        {
+            **{name: row.values[name] for name in FIELDS},
+            "public_id": new_public_id(),
+            "organization_id": organization_id,
+            "event_id": event_id,
+            "source": Source.IMPORT,
+            "badge_version": 1,
+            "badge_code": new_badge_code(),
+            "show_linkedin": False,
+            "show_website": False,
+            "consent_share_contact": False,
+            "consent_text": "",
+            "consent_locale": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in plan.new
+    ]
+    # Bulk updates by primary key take one statement per set of columns.
+    updates: dict[tuple[str, ...], list[dict]] = {}
+    for change in plan.changed:
+        values = {
+            "id": change.attendee_id,
+            **{name: new for name, (_old, new) in change.fields.items()},
+            "updated_at": now,
+            **(reissued(change.badge_version) if change.reissue else {}),
+        }
+        updates.setdefault(tuple(sorted(values)), []).append(values)
+    for batch in _chunks(inserts):
         db.session.execute(insert(Attendee), batch)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    for batch in (updates[i : i + CHUNK] for i in range(0, len(updates), CHUNK)):
-        db.session.execute(update(Attendee), batch)
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    return len(inserts), len(updates), unchanged
+    for group in updates.values():
+        for batch in _chunks(group):
+            db.session.execute(update(Attendee), batch)
+
+
+def _chunks(rows: list[dict]):
+    return (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))

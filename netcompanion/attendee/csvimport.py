@@ -385,8 +385,7 @@ def _validate_row(
     problems: list[tuple[str, str]] = []
     if len(cells) > width and any(cell.strip() for cell in cells[width:]):
         problems.append(("row", _("This row has more cells than the header.")))
-    # Every field is one line on a badge, so newlines from multi-line cells become spaces.
-    raw = {key: " ".join(cells[index].split()) for index, key in columns if index < len(cells)}
+    raw = {key: clean_text(cells[index]) for index, key in columns if index < len(cells)}
     raw["name"] = raw.get("name") or " ".join(
         part for part in (raw.get("first_name"), raw.get("last_name")) if part
     )
@@ -409,6 +408,15 @@ def _validate_row(
             problems.append((key, reason))
         values[key] = value
     return values, problems
+
+
+def clean_text(value: str) -> str:
+    """One line in NFC, single-spaced: how a cell is stored and compared with a stored value.
+
+    Every field is one line on a badge, so newlines from multi-line cells become spaces; NFC
+    makes an accent typed as one character or as a letter plus a combining mark the same text.
+    """
+    return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
 def _quoted(value: str) -> str:

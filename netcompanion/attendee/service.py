@@ -120,11 +120,16 @@ def update(actor: User, ev: EventAccess, attendee: Attendee, details: dict) -> N
         raise Rejected(_l("This email is already registered for this event."), "email") from error
 
 
+def reissued(badge_version: int) -> dict:
+    """The badge columns of a reissued badge: a new version and code void every older copy."""
+    return {"badge_version": badge_version + 1, "badge_code": new_badge_code()}
+
+
 def reissue_badge(actor: User, ev: EventAccess, attendee: Attendee) -> None:
     """Void every printed or shown copy of the badge: the next one carries a new version."""
     require_organizer(ev)
-    attendee.badge_version += 1
-    attendee.badge_code = new_badge_code()
+    for column, value in reissued(attendee.badge_version).items():
+        setattr(attendee, column, value)
     db.session.flush()
 
 

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..attendee import service as attendees
+from ..attendee.importing import reissued_by_import
 from ..event import service as events
 from ..exceptions import Rejected
 from ..extensions import db
@@ -27,6 +28,8 @@ bp = Blueprint("printing", __name__)
 class PrintForm(FlaskForm):
     layout = SelectField(_l("Layout"), choices=lambda: list(printing.LAYOUT_LABELS.items()))
     q = StringField(_l("Only attendees matching"), validators=[Optional(), Length(max=100)])
+    #: An attendee import's job: print only the badges it reissued.
+    reissued = HiddenField(validators=[Optional(), Length(max=32)])
 
 
 def _pdf_response(write, download_name: str):
@@ -42,7 +45,8 @@ def _pdf_response(write, download_name: str):
 @login_required
 def badges(event_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
-    form = PrintForm()
+    form = PrintForm(reissued=request.args.get("reissued", ""))
+    only = reissued_by_import(ev, form.reissued.data) if form.reissued.data else None
     if form.validate_on_submit():
         try:
             job = printing.start_badge_job(
@@ -51,14 +55,17 @@ def badges(event_id: str):
                 form.layout.data,
                 (form.q.data or "").strip(),
                 return_url=url_for("attendee.index", event_id=event_id),
+                only=only,
             )
         except Rejected as error:
             db.session.rollback()
             show_rejection(form, error)
         else:
             return redirect(url_for("job.show", job_id=job.public_id))
-    total = printing.count(ev)
-    return render_template("badge/print.html", ev=ev, form=form, total=total), form_status(form)
+    total = printing.count(ev, only=only)
+    return render_template(
+        "badge/print.html", ev=ev, form=form, total=total, only=only
+    ), form_status(form)
 
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/badge.pdf")

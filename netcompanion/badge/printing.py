@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -32,6 +32,10 @@ NO_ATTENDEES = _l("No attendee is registered for this event yet.")
 BATCH = 500
 
 
+#: The attendee's details a badge shows (face() and the token): a change to one needs a new badge.
+PRINTED_FIELDS = ("name", "company", "title")
+
+
 def face(attendee: Attendee) -> pdf.BadgeFace:
     return pdf.BadgeFace(
         name=attendee.name,
@@ -43,25 +47,40 @@ def face(attendee: Attendee) -> pdf.BadgeFace:
     )
 
 
-def faces(ev: EventAccess, search: str = "") -> Iterator[pdf.BadgeFace]:
-    query = attendees.attendees_query(ev, search).execution_options(yield_per=BATCH)
+def _query(ev: EventAccess, search: str, only: Sequence[str] | None):
+    """The attendees to print: matching ``search``, and among ``only`` (public ids) if given."""
+    query = attendees.attendees_query(ev, search)
+    return query if only is None else query.where(Attendee.public_id.in_(only))
+
+
+def faces(
+    ev: EventAccess, search: str = "", only: Sequence[str] | None = None
+) -> Iterator[pdf.BadgeFace]:
+    query = _query(ev, search, only).execution_options(yield_per=BATCH)
     for attendee in db.session.scalars(query):
         yield face(attendee)
 
 
-def count(ev: EventAccess, search: str = "") -> int:
-    inner = attendees.attendees_query(ev, search).order_by(None).subquery()
+def count(ev: EventAccess, search: str = "", only: Sequence[str] | None = None) -> int:
+    inner = _query(ev, search, only).order_by(None).subquery()
     return db.session.scalar(select(func.count()).select_from(inner))
 
 
-def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, return_url: str) -> Job:
+def start_badge_job(
+    actor: User,
+    ev: EventAccess,
+    layout: str,
+    search: str,
+    return_url: str,
+    only: Sequence[str] | None = None,
+) -> Job:
     """Build the event's badges in the background; the job page offers the PDF when ready.
 
     A filter that matches nobody is refused here; if the last match goes while the job
     waits, the job fails with the same sentence and leaves no file (an empty PDF is no PDF).
     """
     attendees.require_organizer(ev)
-    total = count(ev, search)
+    total = count(ev, search, only)
     if not total:
         raise Rejected(str(NO_MATCH), field="q") if search else Rejected(str(NO_ATTENDEES))
     job = Job(
@@ -75,12 +94,14 @@ def start_badge_job(actor: User, ev: EventAccess, layout: str, search: str, retu
     db.session.flush()
     job.file_name = f"{job.public_id}.pdf"
     job.download_name = f"badges-{ev.event.name[:60]}-{layout}.pdf"
-    runner.start(job, badge_work(ev, layout, search, total))
+    runner.start(job, badge_work(ev, layout, search, total, only))
     return job
 
 
-def badge_work(ev: EventAccess, layout: str, search: str, total: int) -> runner.Work:
-    """The job's work: write the badges of the attendees ``search`` matches at run time."""
+def badge_work(
+    ev: EventAccess, layout: str, search: str, total: int, only: Sequence[str] | None = None
+) -> runner.Work:
+    """The job's work: write the badges that ``search`` and ``only`` match at run time."""
     event_id, organizer_id = ev.event.id, ev.event.organization_id
 
     def work(job: Job, progress) -> None:
@@ -92,7 +113,7 @@ def badge_work(ev: EventAccess, layout: str, search: str, total: int) -> runner.
         try:
             with open(runner.file_path(job), "wb") as out:
                 written = pdf.write_badges(
-                    faces(current, search), layout, out, progress=lambda n: progress(n, total)
+                    faces(current, search, only), layout, out, progress=lambda n: progress(n, total)
                 )
         except pdf.NothingToPrint as error:
             raise runner.JobFailed(str(NO_MATCH if search else NO_ATTENDEES)) from error

@@ -27,7 +27,8 @@ def upload(client, event, data: bytes, filename="attendees.csv"):
     )
 
 
-def confirm(client, event, page, mapping: dict[int, str] | None = None):
+def check(client, event, page, mapping: dict[int, str] | None = None):
+    """Send the mapping step as the page fills it in (with ``mapping`` changed)."""
     name = UPLOAD.search(page.get_data(as_text=True)).group(1)
     form = {"upload": name}
     html = page.get_data(as_text=True)
@@ -38,11 +39,33 @@ def confirm(client, event, page, mapping: dict[int, str] | None = None):
         form[f"column-{match.group(1)}"] = selected.group(1) if selected else ""
     for index, field in (mapping or {}).items():
         form[f"column-{index}"] = field
-    return client.submit(f"/events/{event.public_id}/attendees/import/confirm", form)
+    return client.submit(f"/events/{event.public_id}/attendees/import/check", form)
 
 
 def job_id(response) -> str:
-    return response.headers["Location"].rsplit("/", 1)[1]
+    return response.headers["Location"].rstrip("/").split("/import/")[1].split("/")[0]
+
+
+def preview(client, event, data: bytes, mapping: dict[int, str] | None = None):
+    """Upload and map a file; return the finished preview job."""
+    response = check(client, event, upload(client, event, data), mapping)
+    assert response.status_code == 302, response.data
+    return finished_job(job_id(response))
+
+
+def apply(client, event, preview_job):
+    """Confirm a preview; return the finished import job."""
+    base = f"/events/{event.public_id}/attendees/import/{preview_job.public_id}"
+    assert client.submit(base + "/apply").status_code == 302
+    db.session.expire_all()
+    return finished_job(preview_job.result["applied"])
+
+
+def confirm(client, event, page, mapping: dict[int, str] | None = None):
+    """Map, preview and confirm a file; return the finished import job."""
+    response = check(client, event, page, mapping)
+    assert response.status_code == 302, response.data
+    return apply(client, event, finished_job(job_id(response)))
 
 
 GOOD = (
@@ -61,25 +84,27 @@ def test_import_adds_valid_rows_and_reports_bad_ones(client, make_company, make_
     page = upload(client, event, GOOD)
     assert page.status_code == 200
     assert b"4 rows found" in page.data
-    response = confirm(client, event, page)
-    assert response.status_code == 302
-    job = finished_job(job_id(response))
+    job = confirm(client, event, page)
     assert job.status is Status.DONE, job.message
     assert job.result["created"] == 2
     assert {(e["row"], e["field"]) for e in job.result["errors"]} == {(4, "name"), (5, "email")}
     ana = db.session.scalars(select(Attendee).where(Attendee.email == "ana@example.com")).one()
     assert ana.source is Source.IMPORT and ana.linkedin_url == "https://linkedin.com/in/ana"
-    report = client.get(f"/jobs/{job.public_id}").get_data(as_text=True)
-    assert "2 attendees added" in report and "<td>4</td>" in report
+    for report in (
+        client.get(f"/jobs/{job.public_id}"),
+        client.get(f"/events/{event.public_id}/attendees/import/{job.public_id}/result"),
+    ):
+        assert "2 attendees added" in report.get_data(as_text=True)
+        assert "<td>4</td>" in report.get_data(as_text=True)
 
 
 def test_reimporting_the_same_file_updates_instead_of_duplicating(client, make_company, make_event):
     owner = make_company()
     event = make_event(owner)
     login(client, owner)
-    finished_job(job_id(confirm(client, event, upload(client, event, GOOD))))
+    confirm(client, event, upload(client, event, GOOD))
     changed = GOOD.replace(b"Bo Chen,bo@example.com,Globex", b"Bo Chen,BO@example.com,Hooli")
-    job = finished_job(job_id(confirm(client, event, upload(client, event, changed))))
+    job = confirm(client, event, upload(client, event, changed))
     assert (job.result["created"], job.result["updated"], job.result["unchanged"]) == (0, 1, 1)
     assert count() == 2
     bo = db.session.scalars(select(Attendee).where(Attendee.email == "bo@example.com")).one()
@@ -94,10 +119,10 @@ def test_unknown_headers_are_mapped_by_the_organizer(client, make_company, make_
     page = upload(client, event, data)
     assert page.status_code == 200
     assert b"Correo del asistente" in page.data
-    unmapped = confirm(client, event, page, {0: "name", 1: ""})
+    unmapped = check(client, event, page, {0: "name", 1: ""})
     assert unmapped.status_code == 422
     assert b"Choose which column holds the email address." in unmapped.data
-    job = finished_job(job_id(confirm(client, event, page, {0: "name", 1: "email"})))
+    job = confirm(client, event, page, {0: "name", 1: "email"})
     assert job.result["created"] == 1
     assert db.session.scalars(select(Attendee.name)).one() == "Luz Díaz"
 
@@ -122,7 +147,7 @@ def test_a_forged_upload_name_is_refused(client, make_company, make_event):
     event = make_event(owner)
     login(client, owner)
     response = client.submit(
-        f"/events/{event.public_id}/attendees/import/confirm",
+        f"/events/{event.public_id}/attendees/import/check",
         {"upload": "../../etc/passwd", "column-0": "email"},
     )
     assert response.status_code == 404
@@ -136,6 +161,6 @@ def test_ten_thousand_rows_import(client, make_company, make_event):
         f"Person {i},person{i}@example.com,Company {i % 97}" for i in range(10_000)
     ]
     page = upload(client, event, "\n".join(rows).encode())
-    job = finished_job(job_id(confirm(client, event, page)))
+    job = confirm(client, event, page)
     assert job.status is Status.DONE and job.result["created"] == 10_000
     assert count() == 10_000
