@@ -9,12 +9,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..event import service as events
 from ..job import runner
 from ..scoping import current_org_id
+from ..webform import BaseForm
 from . import csvimport
 from .importing import start_import
 
@@ -23,11 +23,11 @@ bp = Blueprint("attendee_import", __name__)
 UPLOAD_NAME = re.compile(r"^upload-[\w-]{16}-[\w-]{22}\.csv$")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     """Carries the CSRF token; the column choices are read from the request directly."""
 
 

@@ -65,6 +65,7 @@ def start_import(
                 "updated": updated,
                 "unchanged": unchanged,
                 "errors": [asdict(error) for error in parsed.errors],
+                "cleaned": [asdict(note) for note in parsed.cleaned],
             }
             job.message = str(
                 _l(

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TelField, TextAreaField, URLField
 from wtforms.validators import URL, Length, Optional
 
 from ..account.forms import email_field, strip
 from ..attendee.models import Availability
+from ..webform import BaseForm
 from .items import MAX_NOTE
 from .models import Rating
 
 
-class CaptureForm(FlaskForm):
+class CaptureForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=200)])
     email = email_field(_l("Email"), required=False)
     company = StringField(_l("Company"), filters=[strip], validators=[Length(max=200)])
@@ -43,7 +43,7 @@ class CaptureForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     body = TextAreaField(
         _l("Add a note"), filters=[strip], validators=[Length(min=1, max=MAX_NOTE)]
     )
