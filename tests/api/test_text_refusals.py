@@ -173,7 +173,7 @@ def test_no_text_in_any_input_answers_a_server_error(world, api_as):
 
 
 def _anything_everywhere(data, api, ids, answers) -> None:
-    for method, template, query, path, body in OPERATIONS:
+    for method, template, query, _path, body in OPERATIONS:
         for name in query:
             value = data.draw(texts, label=name).encode("utf-8", "ignore").decode()
             response = _send(api, method, template, ids, query={name: value})
