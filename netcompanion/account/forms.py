@@ -1,10 +1,10 @@
 """Account forms; every one carries a CSRF token through Flask-WTF."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..webform import BaseForm
 from .models import Role
 from .passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -51,7 +51,7 @@ def role_choices():
     ]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
@@ -68,7 +68,7 @@ class SignupForm(FlaskForm):
     password = _password_field(_l("Password"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -77,7 +77,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -91,16 +91,16 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     email = email_field()
     role = SelectField(_l("Role"), choices=role_choices, default=Role.RECRUITER.value)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Role"), choices=role_choices)
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=120)],
@@ -110,5 +110,5 @@ class AcceptInvitationForm(FlaskForm):
     password = _password_field(_l("Choose a password"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form for buttons that change something: it carries the CSRF token."""

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -17,6 +16,7 @@ from ..event.service import timezones
 from ..extensions import db
 from ..formhelpers import form_status
 from ..outreach import calendar
+from ..webform import BaseForm
 from .forms import ConfirmForm, strip
 
 bp = Blueprint("profile", __name__)
@@ -36,7 +36,7 @@ def _valid_zone(form, field) -> None:
         )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=120)],

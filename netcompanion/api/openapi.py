@@ -36,7 +36,10 @@ ERROR_CODES = {
     "merged": _l("409: the contact was merged into another; change that one."),
     "csrf_failed": _l("400: a session write without a valid X-CSRFToken header."),
     "invalid_json": _l("422: the body is not a JSON object sent as application/json."),
-    "invalid": _l("422: some inputs are wrong; fields says which and why."),
+    "invalid": _l(
+        "422: some inputs are wrong; fields says which and why. Text holding NUL, another "
+        "control character other than tab and line breaks, or a lone surrogate is refused so."
+    ),
     "rate_limited": _l("429: too many requests with this token; wait Retry-After seconds."),
 }
 
@@ -58,7 +61,9 @@ RESPONSES = {
     ),
     "Forbidden": _error("Not allowed (insufficient_scope, forbidden)."),
     "NotFound": _error("No such object for this company (not_found)."),
-    "Invalid": _error("Inputs are wrong (invalid with fields, invalid_json)."),
+    "Invalid": _error(
+        "Inputs are wrong (invalid with fields, invalid_json), e.g. text with a NUL character."
+    ),
     "RateLimited": _error(
         "Too many requests with this token (rate_limited).",
         {

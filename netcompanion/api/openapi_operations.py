@@ -84,7 +84,8 @@ def _errors(*names: str) -> dict:
     return {statuses[n]: {"$ref": f"#/components/responses/{n}"} for n in names}
 
 
-READ = ("Unauthorized", "RateLimited")
+#: Any query parameter or body may carry refused text (``text_input``): every operation can 422.
+READ = ("Unauthorized", "Invalid", "RateLimited")
 WRITE = ("Unauthorized", "Forbidden", "Invalid", "RateLimited", "CsrfFailed")
 
 

@@ -15,13 +15,14 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from .. import text_input
 from ..exceptions import Rejected
 from .models import DETAIL_LIMITS
 
@@ -114,6 +115,8 @@ class ParseResult:
     rows: list[ParsedRow]
     errors: list[RowError]
     total: int
+    #: Fields that lost characters no person types (``text_input``); their rows are imported.
+    cleaned: list[RowError] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +124,8 @@ class _Table:
     headers: list[str]
     rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells); blank rows left out
     delimiter: str
+    #: (row number, column index) of every cell that lost refused characters.
+    cleaned: set[tuple[int, int]] = field(default_factory=set)
 
 
 def preview(data: bytes) -> Preview:
@@ -148,6 +153,11 @@ def parse(
     result = ParseResult(rows=[], errors=[], total=len(table.rows))
     first_row_of: dict[str, int] = {}
     for done, (number, cells) in enumerate(table.rows, start=1):
+        result.cleaned.extend(
+            RowError(number, key, _("Control characters (such as NUL) were removed."))
+            for index, key in columns
+            if (number, index) in table.cleaned
+        )
         values, problems = _validate_row(cells, columns, len(table.headers))
         email = values["email"]
         if email and not any(field == "email" for field, _reason in problems):
@@ -173,9 +183,16 @@ def _read(data: bytes) -> _Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
+    cleaned: set[tuple[int, int]] = set()
     try:
         # Counting every record, blank or not, keeps numbers equal to the spreadsheet's rows.
-        for number, cells in enumerate(reader, start=1):
+        for number, dirty in enumerate(reader, start=1):
+            cells = []
+            for index, cell in enumerate(dirty):
+                cell, removed = text_input.clean(cell)
+                cells.append(cell)
+                if removed:
+                    cleaned.add((number, index))
             if not any(cell.strip() for cell in cells):
                 continue
             if header is None:
@@ -199,7 +216,7 @@ def _read(data: bytes) -> _Table:
         _reject_unclosed_quote(text, delimiter)
     if not rows:
         raise ImportFileError(_("The file has a header row but no attendees below it."))
-    return _Table(header, rows, delimiter)
+    return _Table(header, rows, delimiter, cleaned)
 
 
 def _decode(data: bytes) -> str:

@@ -1,11 +1,11 @@
 """Attendee forms: the organizer's, and the public self-registration."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TelField, URLField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..account.forms import email_field, strip
+from ..webform import BaseForm
 from .models import Availability
 
 
@@ -33,7 +33,7 @@ def _is_linkedin(form, field):
             )
 
 
-class AttendeeDetailsForm(FlaskForm):
+class AttendeeDetailsForm(BaseForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200)],
@@ -113,7 +113,7 @@ class SelfRegistrationForm(AttendeeDetailsForm):
     website_confirm = StringField(_l("Leave this field empty"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     share_contact = BooleanField(
         _l(
             "Share my contact details (email, phone, links) with the exhibitors who scan "

@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..badge.printing import PRINTED_FIELDS
@@ -19,6 +18,7 @@ from ..extensions import db
 from ..job import runner
 from ..job.models import Status
 from ..scoping import current_org_id
+from ..webform import BaseForm
 from . import csvimport
 from . import service as attendees
 from .importing import (
@@ -40,11 +40,11 @@ UPLOAD_NAME = re.compile(r"^upload-[\w-]{16}-[\w-]{22}\.csv$")
 SHOWN = 500
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(_l("CSV file (UTF-8)"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     """Carries the CSRF token; the column choices are read from the request directly."""
 
 

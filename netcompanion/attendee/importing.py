@@ -137,7 +137,7 @@ def _parse(upload: Path, mapping, progress) -> csvimport.ParseResult:
 
 
 def _report(parsed: csvimport.ParseResult, plan: changes.Plan) -> dict:
-    """What the pages show: counts, each new and changed person, each row left out and why."""
+    """What the pages show: counts, each new and changed person, each row left out or cleaned."""
     return {
         "created": len(plan.new),
         "updated": len(plan.changed),
@@ -160,6 +160,7 @@ def _report(parsed: csvimport.ParseResult, plan: changes.Plan) -> dict:
         ],
         "reissued": len(plan.reissued),
         "errors": [asdict(error) for error in parsed.errors],
+        "cleaned": [asdict(note) for note in parsed.cleaned],
     }
 
 

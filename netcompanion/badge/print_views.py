@@ -8,7 +8,6 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -19,13 +18,14 @@ from ..exceptions import Rejected
 from ..extensions import db
 from ..formhelpers import form_status, show_rejection
 from ..scoping import current_org_id
+from ..webform import BaseForm
 from . import pdf, printing
 from .service import booth_url
 
 bp = Blueprint("printing", __name__)
 
 
-class PrintForm(FlaskForm):
+class PrintForm(BaseForm):
     layout = SelectField(_l("Layout"), choices=lambda: list(printing.LAYOUT_LABELS.items()))
     q = StringField(_l("Only attendees matching"), validators=[Optional(), Length(max=100)])
     #: An attendee import's job: print only the badges it reissued.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -20,12 +19,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..account.forms import email_field, strip
 from ..attendee.forms import availability_choices
 from ..event.models import Exhibitor
+from ..webform import BaseForm
 from .booth import MAX_MESSAGE, consent_wording
 
 CONSENT_REQUIRED = _l("Tick the box to agree, or your details cannot be sent.")
 
 
-class _Extras(FlaskForm):
+class _Extras(BaseForm):
     """What both forms may carry besides who the person is."""
 
     interests = SelectMultipleField(

@@ -6,17 +6,17 @@ import csv
 import io
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TelField, TextAreaField, URLField
 from wtforms.validators import URL, Length, Optional, ValidationError
 
 from ..account.forms import email_field, strip
 from ..attendee.models import Availability
+from ..webform import BaseForm
 from .items import CONTACT_FIELDS, MAX_NOTE, MAX_TAG, MAX_TAGS, clean_tags
 from .models import Capture, Rating
 
 
-class CaptureForm(FlaskForm):
+class CaptureForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=200)])
     email = email_field(_l("Email"), required=False)
     company = StringField(_l("Company"), filters=[strip], validators=[Length(max=200)])
@@ -94,7 +94,7 @@ def interest_names(text: str) -> list[str]:
     return [name for row in csv.reader([line], skipinitialspace=True) for name in row]
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     body = TextAreaField(
         _l("Add a note"), filters=[strip], validators=[Length(min=1, max=MAX_NOTE)]
     )

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..account.forms import strip
+from ..webform import BaseForm
 from . import questions
 from .models import QuestionKind
 
 
-class TagsForm(FlaskForm):
+class TagsForm(BaseForm):
     tags = TextAreaField(
         _l("Interest chips"),
         validators=[Length(max=5000)],
@@ -32,7 +32,7 @@ def kind_choices():
     return [(kind.value, kind.label) for kind in QuestionKind]
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     prompt = StringField(
         _l("Question"),
         validators=[

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,6 +20,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, ValidationEr
 
 from ..account.forms import email_field, strip
 from ..attendee.models import DETAIL_LIMITS
+from ..webform import BaseForm
 from .models import TouchKind
 
 #: The longest touch body kept: a long email pasted in, not a document.
@@ -31,7 +31,7 @@ MAX_DNC_REASON = 500
 EARLIEST_TOUCH = date(1970, 1, 1)
 
 
-class ContactForm(FlaskForm):
+class ContactForm(BaseForm):
     """The person's details as the company knows them; the same limits as a capture's."""
 
     name = StringField(_l("Name"), filters=[strip], validators=[Length(max=DETAIL_LIMITS["name"])])
@@ -55,7 +55,7 @@ class ContactForm(FlaskForm):
     )
 
 
-class TouchForm(FlaskForm):
+class TouchForm(BaseForm):
     """A touch logged by hand; ``today`` is the recruiter's date, for "not in the future"."""
 
     kind = SelectField(
@@ -90,7 +90,7 @@ class TouchForm(FlaskForm):
             raise ValidationError(_l("Give a date in 1970 or later."))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     text = TextAreaField(
         _l("What the person agreed to"),
         filters=[strip],
@@ -104,7 +104,7 @@ class ConsentForm(FlaskForm):
     )
 
 
-class DoNotContactForm(FlaskForm):
+class DoNotContactForm(BaseForm):
     reason = StringField(
         _l("Reason"),
         filters=[strip],
@@ -116,32 +116,32 @@ class DoNotContactForm(FlaskForm):
     )
 
 
-class LiftDoNotContactForm(FlaskForm):
+class LiftDoNotContactForm(BaseForm):
     confirm = BooleanField(
         _l("The person agreed to be contacted again"),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
 
 
-class EraseForm(FlaskForm):
+class EraseForm(BaseForm):
     confirm = BooleanField(
         _l("Delete everything we hold about this person, at every event"),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
 
 
-class AddToListForm(FlaskForm):
+class AddToListForm(BaseForm):
     list = SelectField(_l("List"), choices=[], validate_choice=True)
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     """The two contacts and which one stays; both are public ids, checked by the view."""
 
     other = HiddenField(validators=[DataRequired()])
     keep = RadioField(_l("Which one stays"), choices=[], validate_choice=True)
 
 
-class KeepForm(FlaskForm):
+class KeepForm(BaseForm):
     """Merging a suggested pair: which of the two stays (a public id)."""
 
     keep = RadioField(_l("Which one stays"), choices=[], validate_choice=True)

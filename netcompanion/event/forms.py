@@ -1,15 +1,15 @@
 """Event, booth and join forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..account.forms import strip
+from ..webform import BaseForm
 from .service import timezones
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     name = StringField(
         _l("Event name"), validators=[DataRequired(), Length(max=160)], filters=[strip]
     )
@@ -38,7 +38,7 @@ class NewEventForm(EventForm):
     with_booth = BooleanField(_l("We also exhibit at this event (our own booth)"), default=True)
 
 
-class BoothForm(FlaskForm):
+class BoothForm(BaseForm):
     booth_name = StringField(
         _l("Booth name"), validators=[DataRequired(), Length(max=120)], filters=[strip]
     )

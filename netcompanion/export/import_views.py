@@ -31,7 +31,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ..account.forms import ConfirmForm
@@ -42,6 +41,7 @@ from ..extensions import db
 from ..followup.models import FollowupList
 from ..job import runner
 from ..scoping import current_org_id, get_or_404
+from ..webform import BaseForm
 from . import vcard_import, vcard_reading
 from .import_report import Report
 
@@ -50,7 +50,7 @@ bp = Blueprint("vcard_import", __name__)
 UPLOAD_NAME = re.compile(r"^vcards-[\w-]{16}-[\w-]{22}\.vcf$")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField(_l("vCard file (.vcf)"), validators=[FileRequired(_l("Choose a .vcf file."))])
 
 

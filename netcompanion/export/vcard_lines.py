@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import text_input
 from ..exceptions import Rejected
 
 #: Properties an import reads; every other line of a card is left out before parsing.
@@ -51,7 +52,6 @@ KEPT = frozenset(
 SINGLE_TEXT = frozenset({"KIND", "FN", "EMAIL", "TEL", "TITLE", "URL", "X-SOCIALPROFILE", "NOTE"})
 
 _BASE64_DATA = re.compile(rb"[A-Za-z0-9+/=]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: An escape pair kept as it is, or a comma, or Google's escaped colon ("https\\://").
 _ESCAPES = re.compile(r"\\:|(\\.)|,")
 
@@ -68,6 +68,8 @@ class RawCard:
     line: int
     #: (line number in the file, content line ready for vobject), in file order.
     lines: list[tuple[int, str]] = field(default_factory=list)
+    #: (line number, property name) of the lines that lost characters no person types.
+    cleaned: list[tuple[int, str]] = field(default_factory=list)
 
     def text(self) -> str:
         body = "".join(line + "\r\n" for _number, line in self.lines)
@@ -150,7 +152,10 @@ def split_cards(data: bytes, max_cards: int) -> list[RawCard]:
                 )
             )
         elif name in KEPT:
-            current.lines.append((number, _content_line(head, value, name)))
+            line, removed = _content_line(head, value, name)
+            current.lines.append((number, line))
+            if removed:
+                current.cleaned.append((number, name))
     if current is not None:
         raise VCardFileError(
             _(
@@ -288,9 +293,10 @@ def _escape(match: re.Match, single_text: bool) -> str:
 _QP = (b"ENCODING=QUOTED-PRINTABLE", b"QUOTED-PRINTABLE")
 
 
-def _content_line(head: bytes, value: bytes, name: str) -> str:
+def _content_line(head: bytes, value: bytes, name: str) -> tuple[str, bool]:
     """The line as vobject reads it: quoted-printable decoded, text in Unicode, commas in
-    single-valued text escaped, no control characters."""
+    single-valued text escaped, no control characters; and whether its value lost any that
+    ``text_input`` refuses (a carriage return left from unfolding is no loss)."""
     params = head.split(b";")
     charset = _charset(params[1:])
     if any(p.strip().upper() in _QP for p in params):
@@ -306,5 +312,6 @@ def _content_line(head: bytes, value: bytes, name: str) -> str:
     else:
         text = _text(value, charset)
     text = _ESCAPES.sub(lambda m: _escape(m, name in SINGLE_TEXT), text)
-    text = _CONTROL.sub("", text)
-    return f"{_CONTROL.sub('', _text(head, charset))}:{text}"
+    text, removed = text_input.clean(text.replace("\r", ""))
+    head_text = text_input.clean(_text(head, charset).replace("\r", ""))[0]
+    return f"{head_text}:{text}", removed

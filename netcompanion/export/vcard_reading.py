@@ -165,6 +165,14 @@ def _fields(raw: RawCard, contents: dict) -> Card:
         card.warnings.append(_("The note was cut to %(limit)d characters.", limit=items.MAX_NOTE))
     card.note = note
     card.tags = _tags(card, contents.get("categories", []))
+    card.warnings += [
+        _(
+            "Control characters (such as NUL) were removed from line %(line)d (%(property)s).",
+            line=line,
+            property=name,
+        )
+        for line, name in raw.cleaned
+    ]
 
     if kind in _NOT_PEOPLE:
         card.problem = _("This card is a group, an organization or a place, not a person.")

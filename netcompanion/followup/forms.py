@@ -9,7 +9,6 @@ that span rows (unique names, growing offsets, where a deleted stage's people go
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -24,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..account.forms import strip
+from ..webform import BaseForm
 from .entries import MAX_DAYS, MAX_STAGE_NAME, ListDetails, StageRow, StepRow
 from .models import FollowupList, StepAction
 
@@ -34,7 +34,7 @@ BLANK_STEPS = 2
 MAX_ROWS = 40
 
 
-class ListForm(FlaskForm):
+class ListForm(BaseForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Give the list a name.")), Length(max=120)],

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..account.forms import strip
+from ..webform import BaseForm
 from .rendering import TemplateProblem
 from .sandbox import MAX_OUTPUT
 
@@ -16,7 +16,7 @@ MAX_SUBJECT = 300
 MAX_BODY = 20_000
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(BaseForm):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=MAX_NAME)],
@@ -39,7 +39,7 @@ class TemplateForm(FlaskForm):
             field.errors = [*field.errors, problem.message]
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     """The rendered message, as the recruiter edited it. ``action`` is the button pressed."""
 
     subject = StringField(

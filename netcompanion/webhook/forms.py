@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, URLField, widgets
 from wtforms.validators import DataRequired, Length
 
 from ..account.forms import strip
+from ..webform import BaseForm
 from . import addresses
 from .models import Topic
 from .service import MAX_DESCRIPTION
 
 
-class EndpointForm(FlaskForm):
+class EndpointForm(BaseForm):
     url = URLField(
         _l("Endpoint URL"),
         filters=[strip],
@@ -43,5 +43,5 @@ class EndpointForm(FlaskForm):
         self.topics.choices = [(topic.value, topic.label) for topic in Topic]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """The CSRF token of a button that posts."""

@@ -1,0 +1,55 @@
+"""The base of every web form: no field's text reaches a validator or the database unchecked.
+
+Every ``FlaskForm`` of the app derives from :class:`BaseForm` (a test walks them all), so each
+field, including those inside ``FormField`` and ``FieldList``, is held to ``text_input``'s rule
+before its own validators run: those may query the database, which must not see a NUL.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
+from wtforms.fields.core import UnboundField
+
+from . import text_input
+
+
+def _fields(form):
+    for field in form:
+        if isinstance(field, FormField):
+            yield from _fields(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from _fields(entry.form) if isinstance(entry, FormField) else (entry,)
+        else:
+            yield field
+
+
+def _refused(field: Field) -> bool:
+    return any(
+        isinstance(raw, str) and not text_input.is_clean(raw) for raw in field.raw_data or ()
+    )
+
+
+class BaseForm(FlaskForm):
+    """A Flask-WTF form whose fields refuse the characters no person types."""
+
+    def validate(self, extra_validators=None) -> bool:
+        refused = [field for field in _fields(self) if _refused(field)]
+        if not refused:
+            return super().validate(extra_validators)
+        for field in _fields(self):
+            field.errors = [str(text_input.MESSAGE)] if field in refused else []
+        return False
+
+
+def declared_names() -> set[str]:
+    """The names of every field a ``BaseForm`` declares: the forms answer for those."""
+    names: set[str] = set()
+    pending = [BaseForm]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        for klass in cls.__mro__:
+            names |= {n for n, v in vars(klass).items() if isinstance(v, UnboundField)}
+    return names

@@ -1,0 +1,83 @@
+"""Text the way people and attackers type it: NUL and other controls, lone surrogates, emoji,
+right-to-left text, typos; and the same text with at least one character the app refuses."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from netcompanion import text_input
+
+#: One of each kind of character the rule refuses.
+REFUSED = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\ud800", "\udfff"]
+#: What a person does type, including the awkward bits, and what an attacker types.
+TYPED = ["é", "ß", "😀", "👩🏽\u200d💻", "שלום", "مرحبا", "\u202e", "\u200f", "\t", "\n", "\r"]
+TYPED += ["Jne Doe", "' OR 1=1 --", "<script>", "%00", "\\0", "../", "a@example.com"]
+
+_alphabet = st.one_of(
+    st.characters(max_codepoint=0x7F),
+    st.characters(max_codepoint=0x9F, min_codepoint=0x80),  # C1: kept on purpose
+    st.sampled_from(REFUSED),
+    st.characters(),
+)
+
+#: Any text, refused or not.
+texts = st.lists(st.one_of(st.text(_alphabet, max_size=4), st.sampled_from(TYPED)), max_size=6).map(
+    "".join
+)
+
+
+@st.composite
+def refused_texts(draw, surrogates: bool = True) -> str:
+    """Text holding at least one refused character (no lone surrogate if ``surrogates`` is off:
+    a URL cannot carry one)."""
+    text = draw(texts)
+    if not surrogates:
+        text = text.encode("utf-8", "ignore").decode()
+    bad = draw(st.sampled_from([c for c in REFUSED if surrogates or c < "\ud800"]))
+    at = draw(st.integers(0, len(text)))
+    value = text[:at] + bad + text[at:]
+    assert not text_input.is_clean(value)
+    return value
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each table holds: a refusal must leave every count as it was."""
+    from sqlalchemy import func, select
+
+    from netcompanion.extensions import db
+
+    db.session.rollback()
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def record_answers(kind: str, answers: dict[str, list]) -> None:
+    """Write this engine's answers under $TEXT_ANSWERS_DIR and compare with the other engine's.
+
+    CI runs the suite on SQLite and then on PostgreSQL with the same directory: the second run
+    fails if any input got another answer there. The examples are derandomized, so both runs
+    send the same inputs.
+    """
+    import json
+    import os
+    from pathlib import Path
+
+    from netcompanion.extensions import db
+
+    folder = os.environ.get("TEXT_ANSWERS_DIR")
+    if not folder:
+        return
+    engine = db.engine.dialect.name
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / f"{kind}-{engine}.json").write_text(json.dumps(answers, sort_keys=True, indent=1))
+    for other in path.glob(f"{kind}-*.json"):
+        if other.name == f"{kind}-{engine}.json":
+            continue
+        theirs = json.loads(other.read_text())
+        shared = answers.keys() & theirs.keys()
+        assert shared, f"no input in common with {other.name}"
+        differ = {key: (answers[key], theirs[key]) for key in shared if answers[key] != theirs[key]}
+        assert not differ, f"{engine} and {other.name} answer differently: {differ}"
