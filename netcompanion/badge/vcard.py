@@ -8,14 +8,14 @@ import vobject
 from flask import Response, send_file
 
 from ..attendee.models import Attendee
+from ..names import split_name
 
 
 def public_card(attendee: Attendee, note: str = "") -> str:
     """vCard 3.0 with what the attendee shows publicly: name, company, title, chosen links."""
     card = vobject.vCard()
     card.add("fn").value = attendee.name
-    parts = attendee.name.rsplit(" ", 1)
-    family, given = (parts[1], parts[0]) if len(parts) == 2 else ("", attendee.name)
+    given, family = split_name(attendee.name)
     card.add("n").value = vobject.vcard.Name(family=family, given=given)
     if attendee.company:
         card.add("org").value = [attendee.company]

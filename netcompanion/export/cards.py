@@ -36,7 +36,8 @@ import uuid
 import vobject
 from vobject.base import backslashEscape
 
-from .context import Wording, categories, context_note, split_name
+from ..names import split_name
+from .context import Wording, categories, context_note
 from .records import ContactRecord
 
 VERSIONS = ("3.0", "4.0")

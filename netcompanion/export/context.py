@@ -116,16 +116,3 @@ def categories(record: ContactRecord) -> list[str]:
         if name:
             seen.setdefault(name.casefold(), name)
     return list(seen.values())
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """(given, family): the first word, and the rest.
-
-    The same rule as a contact's first name in outreach. A name of one word (or in a script
-    written without spaces) is all given name: a guessed family name would be wrong more
-    often than an empty one.
-    """
-    parts = name.split(None, 1)
-    if not parts:
-        return "", ""
-    return parts[0], parts[1] if len(parts) > 1 else ""

@@ -19,8 +19,12 @@ from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 
-from .context import Wording, categories, context_note, encounter_lines, split_name
+from ..names import split_name
+from .context import Wording, categories, context_note, encounter_lines
 from .records import ContactRecord, Encounter
+
+#: What Salesforce writes in a required field it has no value for.
+NOT_PROVIDED = "[not provided]"
 
 
 class Row:
@@ -135,7 +139,17 @@ class Row:
     @property
     def company_required(self) -> str:
         """A lead needs a company: what Salesforce itself writes when it has none."""
-        return self.company or "[not provided]"
+        return self.company or NOT_PROVIDED
+
+    @property
+    def last_name_required(self) -> str:
+        """A lead or prospect needs a last name; a one-word name (``Madonna``) is one."""
+        return self.last_name or NOT_PROVIDED
+
+    @property
+    def first_name_required(self) -> str:
+        """Greenhouse wants a first name too: a one-word name stands in both, as people write it."""
+        return self.first_name or self.last_name or NOT_PROVIDED
 
     @property
     def labels(self) -> str:
@@ -236,14 +250,14 @@ HUBSPOT = Preset(
 )
 
 # Source: Salesforce Help, "Field Mapping for Importing Leads" (Data Import Wizard): the
-# import file labels of the Lead fields. Company is required; Rating takes Hot, Warm, Cold;
-# Email Opt Out takes 1 or 0.
+# import file labels of the Lead fields. Last Name and Company are required; Rating takes Hot,
+# Warm, Cold; Email Opt Out takes 1 or 0.
 SALESFORCE = Preset(
     "salesforce",
     _l("Salesforce (lead import)"),
     (
         ("First Name", "first_name"),
-        ("Last Name", "last_name"),
+        ("Last Name", "last_name_required"),
         ("Company", "company_required"),
         ("Title", "title"),
         ("Email", "email"),
@@ -287,8 +301,8 @@ GREENHOUSE = Preset(
     "greenhouse",
     _l("Greenhouse (prospects import)"),
     (
-        ("First Name", "first_name"),
-        ("Last Name", "last_name"),
+        ("First Name", "first_name_required"),
+        ("Last Name", "last_name_required"),
         ("Company", "company"),
         ("Title", "title"),
         ("Email", "email"),

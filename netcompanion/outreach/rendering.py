@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..attendee.models import Availability
 from ..capture.models import Capture, Contact, Rating
 from ..extensions import db
+from ..names import split_name
 from .sandbox import (
     ENVIRONMENT,
     MAX_OUTPUT,
@@ -272,9 +273,10 @@ def check(subject: str, body: str, sample: dict) -> dict[str, TemplateProblem]:
 # Contexts -----------------------------------------------------------------------------------
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    words = name.split()
-    return (words[0], " ".join(words[1:])) if words else ("", "")
+def _greeting_names(name: str) -> tuple[str, str]:
+    """(first, last) for a greeting: a one-word name is what "Hi {{ first_name }}" says."""
+    given, family = split_name(name)
+    return (given, family) if given else (family, "")
 
 
 def _value(group: str, field: str, value: str, why: str):
@@ -314,7 +316,7 @@ def context_for(contact: Contact, recruiter, entry=None, capture: Capture | None
     if capture is None:
         capture = latest_capture(contact)
     empty = _("it is empty for this contact.")
-    first, last = _split_name(contact.name)
+    first, last = _greeting_names(contact.name)
     person = Fields(
         "contact",
         {

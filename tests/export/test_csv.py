@@ -252,3 +252,32 @@ def test_captures_of_a_contact_in_two_lists_name_the_exported_list_first(
     everyone = read(export(client, preset="greenhouse"))
     assert {r["First Name"]: r for r in everyone}["Zoë"]["Prospect Pool"] == other.name
     assert db.session.get(Contact, people[0].id)
+
+
+def test_one_word_names_fill_each_importers_required_name_fields(
+    booth, make_contact, login_as, client
+):
+    owner, fair = booth
+    for name in ("Madonna", "김민준", "김 민준"):
+        make_contact(owner, name=name, met=[meet(fair)])
+    make_contact(owner, name="", email="nameless@example.org", met=[meet(fair)])
+    login_as(owner)
+
+    def names(preset: str) -> list[tuple[str, str]]:
+        rows = read(export(client, preset=preset))
+        return sorted((row["First Name"], row["Last Name"]) for row in rows)
+
+    # Salesforce refuses a lead without Last Name: one word is the last name.
+    assert names("salesforce") == sorted(
+        [("", "Madonna"), ("", "김민준"), ("민준", "김"), ("", "[not provided]")]
+    )
+    # Greenhouse requires both: a one-word name stands in both.
+    assert names("greenhouse") == sorted(
+        [
+            ("Madonna", "Madonna"),
+            ("김민준", "김민준"),
+            ("민준", "김"),
+            ("[not provided]", "[not provided]"),
+        ]
+    )
+    assert names("hubspot") == sorted([("", "Madonna"), ("", "김민준"), ("민준", "김"), ("", "")])

@@ -16,7 +16,14 @@ from netcompanion.export.cards import fold_line
 from netcompanion.extensions import db
 from netcompanion.followup.models import FollowupList, ListEntry, ListStage
 
-from .conftest import LONG_NOTE, ical_read
+from .conftest import LONG_NOTE, TRICKY, ical_read, meet
+
+#: vCard N (family; given) of the tricky people: a one-word name is a family name.
+FAMILY_GIVEN = {
+    TRICKY[0]["name"]: ['"Zee" O\'Brien-Łukasiewicz, Jr.; PhD', "Zoë", "", "", ""],
+    "王芳": ["王芳", "", "", "", ""],
+    "Αλεξάνδρα Παππά 😀": ["Παππά 😀", "Αλεξάνδρα", "", "", ""],
+}
 
 VERSIONS = ("3.0", "4.0")
 
@@ -88,9 +95,8 @@ def test_independent_parser_reads_every_field_as_the_data(version, booth, people
     by_email_or_name = {c["fn"][0]: c for c in cards}
     for n, person in enumerate(people):
         card = by_email_or_name[person.name]
-        given, _, family = person.name.partition(" ")
         assert card["version"] == [version]
-        assert card["n"] == [[family, given, "", "", ""]]
+        assert card["n"] == [FAMILY_GIVEN[person.name]]
         if person.company:
             assert card["org"] == [person.company]
         else:
@@ -213,3 +219,23 @@ def test_a_zip_holds_one_card_per_person_with_safe_unique_names(
         [card] = ical_read(data, "4.0")
         assert card["version"] == ["4.0"]
     assert sneaky.name  # exported, under a safe name
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_one_word_and_family_first_names_fill_n_as_readers_expect(
+    version, booth, make_contact, login_as, client
+):
+    owner, fair = booth
+    for name in ("Madonna", "김민준", "Björk", "김 민준", "山田 太郎", "محمد بن سلمان"):
+        make_contact(owner, name=name, met=[meet(fair)])
+    login_as(owner)
+    data = client.get("/contacts/export.vcf", query_string={"version": version}).get_data()
+    cards = {c["fn"][0]: c["n"][0][:2] for c in ical_read(data, version)}
+    assert cards == {
+        "Madonna": ["Madonna", ""],
+        "김민준": ["김민준", ""],
+        "Björk": ["Björk", ""],
+        "김 민준": ["김", "민준"],
+        "山田 太郎": ["山田", "太郎"],
+        "محمد بن سلمان": ["بن سلمان", "محمد"],
+    }

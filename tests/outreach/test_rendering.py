@@ -158,3 +158,19 @@ def test_a_field_this_contact_lacks_explains_itself_and_takes_a_fallback(
 
 def test_a_group_of_fields_cannot_be_printed_whole(sample):
     assert "is a group of fields" in problem_of("{{ recruiter }}", sample).message
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Madonna", "Madonna|"),
+        ("김 민준", "민준|김"),
+        ("María Fernández de la Vega", "María|Fernández de la Vega"),
+    ],
+)
+def test_a_greeting_uses_the_given_name_or_the_one_name_there_is(
+    app, make_contact, recruiter, name, greeting
+):
+    context = context_for(make_contact(name=name), recruiter)
+    body = '{{ contact.first_name }}|{{ contact.last_name|default("") }}'
+    assert render("", body, context)[1] == greeting
