@@ -350,3 +350,19 @@ def test_the_reissued_badges_print_on_their_own(client, organizer):
     assert badges.status is Status.DONE and badges.total == 1, badges.message
     for forged in (job.public_id, "A" * 16, "<script>"):
         assert client.get(f"/events/{event.public_id}/badges?reissued={forged}").status_code == 404
+
+
+def test_control_characters_are_removed_and_listed_in_the_preview(client, organizer):
+    owner, event = organizer
+    before = snapshot()
+    job = preview(client, event, csv("Jo\x07sé\x1b Müller,jose@example.com,Ini\x7ftech,,"))
+    assert job.status is Status.DONE, job.message
+    assert snapshot() == before
+    # What is left once the characters are gone is what is stored: no change, no reissue.
+    assert (job.result["changed"], job.result["unchanged"]) == ([], 1)
+    cleaned = {(note["row"], note["field"]) for note in job.result["cleaned"]}
+    assert cleaned == {(2, "name"), (2, "company")}
+    html = client.get(f"/events/{event.public_id}/attendees/import/{job.public_id}").get_data(
+        as_text=True
+    )
+    assert "Characters removed" in html
