@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import UnprocessableEntity
 
 #: Characters no person types; see the module docstring.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -74,6 +75,29 @@ def refusals_in_multidict(values) -> dict[str, str]:
     }
 
 
+class RefusedText(UnprocessableEntity):
+    """A value bound for the database holds a refused character that no check before caught."""
+
+
+def _refuse_parameters(_conn, _cursor, _statement, parameters, _context, _executemany) -> None:
+    """The last line: no statement carries a refused character to either database.
+
+    Forms, the API and the importers refuse or clean text before this; a view that reads a
+    request value directly (a filter, a list id) would otherwise reach PostgreSQL, which fails
+    on NUL where SQLite stores it, so the request is refused the same way on both.
+    """
+    pending = [parameters]  # one row or many, as a tuple, list or dict, by dialect
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if FORBIDDEN.search(value):
+                raise RefusedText()
+        elif isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+
+
 def register(app) -> None:
     """Hold the request's path, query string and body to the rule before any view runs.
 
@@ -81,13 +105,23 @@ def register(app) -> None:
     a JSON body answers 422 ``invalid`` with ``fields`` under /api/, and an error page naming the
     parameter elsewhere. Web form fields are left to their form (``webform.BaseForm``), which
     shows the error on the field and keeps what was typed; form values no form declares are
-    refused here.
+    refused here, and any value that still reaches a statement is refused there.
     """
     from flask import abort, request
     from flask_babel import gettext as _
+    from sqlalchemy import event
 
     from .errors import error_response, wants_json
+    from .extensions import db
     from .webform import declared_names
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", _refuse_parameters)
+
+    @app.errorhandler(RefusedText)
+    def _refused_late(_error):
+        db.session.rollback()
+        return error_response(422, str(MESSAGE))
 
     @app.url_value_preprocessor
     def _refuse_paths(_endpoint, values):

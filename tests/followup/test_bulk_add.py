@@ -103,3 +103,21 @@ def test_capture_list_without_lists_offers_to_create_one(fair, make_capture, log
     login_as(acme)
     page = client.get(f"/events/{event.public_id}/captures").get_data(as_text=True)
     assert "Create a follow-up list to add these people to it." in page
+
+
+def test_a_control_character_in_a_value_no_form_checks_is_refused_not_stored(
+    fair, make_capture, make_list, login_as, client
+):
+    organizer, event, acme = fair
+    lst = make_list(acme, "Backend pool")
+    make_capture(acme, event, "Warm Wanda", rating="warm", tags=("Backend",))
+    login_as(acme)
+    for form in (
+        {"list": "\x00", "q": "", "tag": ""},
+        {"list": lst.public_id, "q": "Wa\x00", "tag": ""},
+        {"list": lst.public_id, "q": "", "tag": "Back\x1bend"},
+    ):
+        response = client.submit(f"/events/{event.public_id}/follow-up/add", form)
+        assert response.status_code == 422, form
+        assert b"control character" in response.data
+    assert db.session.scalars(select(ListEntry)).all() == []
