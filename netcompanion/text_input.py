@@ -75,6 +75,10 @@ def refusals_in_multidict(values) -> dict[str, str]:
     }
 
 
+#: Stands in for a path segment with a refused character: in no id's or token's alphabet.
+UNKNOWN = "\ufffd"
+
+
 class RefusedText(UnprocessableEntity):
     """A value bound for the database holds a refused character that no check before caught."""
 
@@ -101,13 +105,14 @@ def _refuse_parameters(_conn, _cursor, _statement, parameters, _context, _execut
 def register(app) -> None:
     """Hold the request's path, query string and body to the rule before any view runs.
 
-    A path segment with a refused character names nothing that exists: 404. A query string or
-    a JSON body answers 422 ``invalid`` with ``fields`` under /api/, and an error page naming the
-    parameter elsewhere. Web form fields are left to their form (``webform.BaseForm``), which
-    shows the error on the field and keeps what was typed; form values no form declares are
-    refused here, and any value that still reaches a statement is refused there.
+    A path segment with a refused character names nothing that exists: the view's own 404. A
+    query string or a JSON body answers 422 ``invalid`` with ``fields`` under /api/, and an error
+    page naming the parameter elsewhere. Web form fields are left to their form
+    (``webform.BaseForm``), which shows the error on the field and keeps what was typed; form
+    values no form declares are refused here, and any value that still reaches a statement is
+    refused there.
     """
-    from flask import abort, request
+    from flask import request
     from flask_babel import gettext as _
     from sqlalchemy import event
 
@@ -125,8 +130,11 @@ def register(app) -> None:
 
     @app.url_value_preprocessor
     def _refuse_paths(_endpoint, values):
-        if values and refusals(values):
-            abort(404)
+        # A character no identifier holds: the view answers as for any unknown id or token,
+        # with its own 404, so a refused spelling tells no more than a wrong one.
+        for key, value in (values or {}).items():
+            if isinstance(value, str) and not is_clean(value):
+                values[key] = UNKNOWN
 
     def _answer(fields: dict[str, str]):
         if wants_json():
