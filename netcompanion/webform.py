@@ -8,6 +8,7 @@ before its own validators run: those may query the database, which must not see 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, FormField
 from wtforms.fields.core import UnboundField
 
@@ -31,8 +32,24 @@ def _refused(field: Field) -> bool:
     )
 
 
+def _line_feeds(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class BaseForm(FlaskForm):
     """A Flask-WTF form whose fields refuse the characters no person types."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """Line breaks as LF, as the API, imports and the scanner store them.
+
+            Browsers send every line break of a textarea as CRLF: kept as sent, saving a page
+            untouched would rewrite each multi-line text and tell the webhooks it changed.
+            """
+            data = super().wrap_formdata(form, formdata)
+            if data is None:
+                return None
+            return MultiDict([(key, _line_feeds(value)) for key, value in data.items(multi=True)])
 
     def validate(self, extra_validators=None) -> bool:
         refused = [field for field in _fields(self) if _refused(field)]
