@@ -112,7 +112,7 @@ def register(app) -> None:
     values no form declares are refused here, and any value that still reaches a statement is
     refused there.
     """
-    from flask import request
+    from flask import g, request
     from flask_babel import gettext as _
     from sqlalchemy import event
 
@@ -132,9 +132,11 @@ def register(app) -> None:
     def _refuse_paths(_endpoint, values):
         # A character no identifier holds: the view answers as for any unknown id or token,
         # with its own 404, so a refused spelling tells no more than a wrong one.
+        # The path decides first: what it names does not exist, whatever the query says.
         for key, value in (values or {}).items():
             if isinstance(value, str) and not is_clean(value):
                 values[key] = UNKNOWN
+                g.unknown_path = True
 
     def _answer(fields: dict[str, str]):
         if wants_json():
@@ -147,6 +149,8 @@ def register(app) -> None:
 
     @app.before_request
     def _refuse_requests():
+        if g.get("unknown_path"):
+            return None
         fields = refusals_in_multidict(request.args)
         if wants_json() and request.is_json:
             fields.update(refusals(request.get_json(silent=True)))
