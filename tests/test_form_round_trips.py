@@ -65,50 +65,66 @@ NOT_EDITS = {
 
 
 class FormReader(HTMLParser):
-    """The forms of a page, with what a browser would send for each untouched."""
+    """The forms of a page, with what a browser sends for each when saved untouched.
+
+    That is every enabled field with its pre-filled value, plus the form's first submit
+    button, the one pressing Enter or the page's main button clicks.
+    """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
-        self._select = self._textarea = self._first = None
+        self._select = self._option = self._textarea = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
             method = (a.get("method") or "get").lower()
             self.forms.append({"action": a.get("action"), "method": method, "fields": []})
-        elif not self.forms:
+            self._pressed = False
+            return
+        if not self.forms or "disabled" in a:
             return
         fields = self.forms[-1]["fields"]
-        if tag == "input" and a.get("name") and "disabled" not in a:
-            kind = a.get("type", "text")
+        kind = a.get("type", "submit" if tag == "button" else "text")
+        if tag in ("input", "button") and kind == "submit":
+            if not self._pressed and a.get("name"):
+                fields.append((a["name"], a.get("value", "")))
+            self._pressed = True
+        elif tag == "input" and a.get("name"):
             if kind in ("checkbox", "radio"):
                 if "checked" in a:
                     fields.append((a["name"], a.get("value", "on")))
-            elif kind not in ("submit", "button", "file", "reset"):
+            elif kind not in ("button", "file", "reset", "image"):
                 fields.append((a["name"], a.get("value", "")))
         elif tag == "select":
-            self._select = {"name": a.get("name"), "multiple": "multiple" in a, "chosen": []}
-            self._first = None
+            self._select = {"name": a.get("name"), "multiple": "multiple" in a, "options": []}
         elif tag == "option" and self._select is not None:
-            self._option = a.get("value")
-            if self._first is None:
-                self._first = a.get("value")
-            if "selected" in a:
-                self._select["chosen"].append(a.get("value"))
+            # An option without a value sends its text.
+            self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
+            self._select["options"].append(self._option)
         elif tag == "textarea":
             self._textarea = [a.get("name"), ""]
 
     def handle_data(self, data):
         if self._textarea is not None:
             self._textarea[1] += data
+        elif self._option is not None:
+            self._option["text"] += data
 
     def handle_endtag(self, tag):
-        if tag == "select" and self._select is not None:
-            chosen = self._select["chosen"] or ([] if self._select["multiple"] else [self._first])
-            for value in chosen:
+        if tag == "option":
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            options = self._select["options"]
+            chosen = [o for o in options if o["selected"]]
+            if not chosen and options and not self._select["multiple"]:
+                chosen = options[:1]
+            for option in chosen if self._select["name"] else ():
+                value = option["value"]
+                value = " ".join(option["text"].split()) if value is None else value
                 self.forms[-1]["fields"].append((self._select["name"], value))
-            self._select = None
+            self._select = self._option = None
         elif tag == "textarea" and self._textarea is not None:
             name, text = self._textarea
             # As a browser does: the newline right after <textarea> is markup, not text, and
@@ -167,8 +183,7 @@ def _capture(owner, event) -> str:
     )
     db.session.add(capture)
     db.session.flush()
-    details = {key: value.strip() for key, value in PEOPLE.items()}
-    editing.update(capture, details, Rating.HOT.value, "", INTERESTS, {})
+    editing.update(capture, _details(), Rating.HOT.value, "", INTERESTS, {})
     db.session.commit()
     return f"/captures/{capture.public_id}"
 
@@ -188,15 +203,20 @@ def _attendee(owner, event) -> str:
     return f"/events/{event.public_id}/attendees/{attendee.public_id}"
 
 
-def _registered(owner, event):
+def _details() -> dict:
+    """A person's details as the forms store them: trimmed at the ends."""
     details = {key: value.strip() for key, value in PEOPLE.items()}
     details.update(
         email="zoe.nunez@exämple.com",
         linkedin_url="https://www.linkedin.com/in/zoë-ångström",
         website_url="https://zoë.example/عربي?a=1;b=2",
     )
+    return details
+
+
+def _registered(owner, event):
     ev = events.access(owner.organization_id, event.public_id)
-    attendee = attendees.add(owner, ev, details)
+    attendee = attendees.add(owner, ev, _details())
     db.session.commit()
     return attendee
 
@@ -230,6 +250,9 @@ def _booth(owner, event) -> str:
 def _contact(owner, event) -> str:
     _capture(owner, event)
     contact = db.session.scalars(select(Contact)).one()
+    for key, value in _details().items():
+        setattr(contact, key, value)
+    db.session.commit()
     return f"/contacts/{contact.public_id}"
 
 
@@ -349,7 +372,12 @@ def test_posting_an_edit_form_back_untouched_changes_nothing(
     app, client, make_company, make_event, endpoint
 ):
     owner = make_company(name="Ñandú Recruiting ✨")
-    event = make_event(owner, name="Café Conf 2030 ☕", venue="Tel Aviv, תל אביב; hall 2")
+    event = make_event(
+        owner,
+        name="Café Conf 2030 ☕",
+        venue="Tel Aviv, תל אביב; hall 2",
+        description="Stand A; Halle 2\n\n  — قاعة المؤتمرات, 2nd floor 🚀",
+    )
     page = ROUND_TRIPS[endpoint](owner, event)
     login(client, owner)
     shown = client.get(page)
