@@ -9,9 +9,6 @@
 // - /api/ and anything but GET: never touched, never cached.
 // A scanner opened before this worker ran is kept when the page asks ("keep-page", from
 // static/pwa/register.js); signing out deletes the kept pages, as they carry the member's name.
-// A new deploy takes over at the next navigation: that navigation checks for a new worker, lets
-// it install, hands over and has the browser ask again, so the page arrives whole from the new
-// version. Meanwhile a new worker waits: an open page keeps the files it started with.
 // The attendee badge pages under /me/ have their own worker; the narrower scope wins there.
 "use strict";
 
@@ -25,9 +22,6 @@ const OFFLINE_URL = "/offline";
 const LATEST_SCANNER = "/scan";
 const SCANNER_PATH = /^\/events\/[^/]+\/scan$/;
 const NETWORK_TIMEOUT_MS = 3000;
-// How long a navigation waits for a new deploy's worker to be found and installed; a slower
-// one takes over at the navigation after.
-const UPDATE_TIMEOUT_MS = 6000;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -37,8 +31,7 @@ self.addEventListener("install", (event) => {
       // The offline page is fetched without cookies: it must not keep anyone's name or token.
       const offline = await fetch(new Request(OFFLINE_URL, { credentials: "omit", cache: "reload" }));
       if (offline.ok) await cache.put(OFFLINE_URL, offline);
-      // The first worker starts at once; a later one waits for the next navigation (below).
-      if (!self.registration.active) await self.skipWaiting();
+      await self.skipWaiting();
     })(),
   );
 });
@@ -65,11 +58,11 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (SCANNER_PATH.test(url.pathname)) {
-      event.respondWith(handOverOr(scannerPage(event, url)));
+      event.respondWith(scannerPage(event, url));
     } else if (url.pathname === LATEST_SCANNER) {
-      event.respondWith(handOverOr(startPage(request)));
+      event.respondWith(startPage(request));
     } else if (!url.pathname.startsWith("/me/")) {
-      event.respondWith(handOverOr(page(request)));
+      event.respondWith(page(request));
     }
     return;
   }
@@ -92,51 +85,6 @@ function withTimeout(promise, ms) {
       },
     );
   });
-}
-
-/** The new deploy's worker, once installed; null when there is none (or offline, or slow). */
-async function newWorker() {
-  const deadline = Date.now() + UPDATE_TIMEOUT_MS;
-  const installed = (worker) => worker?.state === "installed";
-  if (installed(self.registration.waiting)) return self.registration.waiting;
-  try {
-    await withTimeout(self.registration.update(), UPDATE_TIMEOUT_MS);
-  } catch {
-    return null; // offline or the server is slow: this version answers
-  }
-  const next = self.registration.waiting || self.registration.installing;
-  if (!next) return null;
-  if (!installed(next)) {
-    const done = new Promise((resolve) => next.addEventListener("statechange", resolve));
-    await withTimeout(done, Math.max(0, deadline - Date.now())).catch(() => {});
-  }
-  return installed(next) ? next : null;
-}
-
-/** Activate the new worker and have the browser load the page again, through it. */
-function handOver(next) {
-  // It activates once this answer is given (a worker cannot be replaced mid-event); the empty
-  // page asks again at once, and by then the new worker answers.
-  next.postMessage({ type: "skip-waiting" });
-  const body = '<!doctype html><meta charset="utf-8"><link rel="icon" href="/static/img/icon.svg">';
-  return new Response(body, {
-    headers: { "Content-Type": "text/html; charset=utf-8", Refresh: "0", "Cache-Control": "no-store" },
-  });
-}
-
-/**
- * Answer a navigation with ``answer``, unless a new deploy is there to take over.
- *
- * Only when this navigation is the sole open page: activating swaps the worker under every
- * page, and another tab's running code must not start fetching the new version's files.
- */
-async function handOverOr(answer) {
-  const [next, pages] = await Promise.all([
-    newWorker(),
-    self.clients.matchAll({ type: "window" }),
-  ]);
-  if (next && pages.length <= 1) return handOver(next);
-  return answer;
 }
 
 async function offlinePage() {
@@ -205,11 +153,6 @@ async function staleWhileRevalidate(event, request) {
 }
 
 self.addEventListener("message", (event) => {
-  // The worker it replaces hands over, at a navigation.
-  if (event.data?.type === "skip-waiting" && event.source instanceof ServiceWorker) {
-    event.waitUntil(self.skipWaiting());
-    return;
-  }
   // The page asks to keep the scanner it shows (it opened before this worker controlled it).
   if (event.data?.type !== "keep-page") return;
   const url = new URL(event.data.url, self.location.origin);

@@ -9,6 +9,7 @@
 // back the others. Captures carry client ids and the server keeps receipts, so sending one
 // twice (two tabs, a lost answer) records it once; a Web Lock still keeps tabs from racing.
 import * as store from "./store.js";
+import { withoutRefused } from "./text.js";
 
 const BATCH = 100;
 const FIRST_DELAY_MS = 2000;
@@ -142,7 +143,7 @@ export class Sync {
       {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-        body: JSON.stringify(payload),
+        body: JSON.stringify(withoutRefused(payload)),
       },
       POST_TIMEOUT_MS,
     );

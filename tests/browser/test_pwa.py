@@ -3,8 +3,6 @@ signing out while captures still wait on the phone."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -235,55 +233,3 @@ def test_the_cache_version_follows_the_files(app, tmp_path):
     assert app_shell()[0] == first
     script.write_text("// two")
     assert app_shell()[0] != first
-
-
-#: What the page's worker is: its static cache names the version it precached.
-WORKER_STATE = """async () => {
-  const registration = await navigator.serviceWorker.getRegistration('/');
-  const caches_ = (await caches.keys())
-    .filter((name) => name.startsWith('netcompanion-app-static-'));
-  return {
-    controlled: navigator.serviceWorker.controller !== null
-      && navigator.serviceWorker.controller === registration.active,
-    waiting: registration.waiting !== null || registration.installing !== null,
-    caches: caches_,
-    deploy: document.documentElement.dataset.deploy || null,
-  };
-}"""
-
-
-def deployable_static(tmp_path: Path) -> Path:
-    """A copy of the static files (links, cheap) whose scanner script a test can redeploy."""
-    copy = tmp_path / "static"
-    shutil.copytree(STATIC, copy, copy_function=os.symlink)
-    return copy
-
-
-def test_a_new_deploy_controls_an_open_scanner_after_one_navigation(
-    app,
-    live_server,
-    phone,
-    fair,  # noqa: F811
-    tmp_path,
-):
-    organizer, event, recruiter, zoe = fair
-    app.static_folder = str(deployable_static(tmp_path))
-    page = phone()
-    open_scanner(page, live_server, recruiter, event)
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    before = page.evaluate(WORKER_STATE)
-    assert before["controlled"] and before["deploy"] is None
-    (old_cache,) = before["caches"]
-
-    script = Path(app.static_folder) / "scanner" / "scanner.js"
-    source = script.read_text()
-    script.unlink()
-    script.write_text(source + '\ndocument.documentElement.dataset.deploy = "second";\n')
-
-    page.reload()  # one navigation
-    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
-    after = page.evaluate(WORKER_STATE)
-    assert after["deploy"] == "second", "the scanner runs the new deploy's code"
-    assert after["controlled"] and not after["waiting"]
-    assert after["caches"] != [old_cache] and len(after["caches"]) == 1
-    assert page.console_errors == []

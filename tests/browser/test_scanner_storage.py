@@ -80,7 +80,7 @@ def test_the_counter_follows_storage_cleared_under_an_open_page(
     expect(waiting(page)).to_have_text("2 waiting to sync")
 
     clear(page, live_server)
-    expect(waiting(page)).to_have_text("0 waiting to sync")
+    expect(waiting(page)).to_have_text("Everything is synced.")
     expect(page.locator("[data-waiting]")).to_be_hidden()
     assert queue(page) == []
 
