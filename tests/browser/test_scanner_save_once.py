@@ -24,6 +24,12 @@ SAME_INSTANT = """() => {
   save.click();
 }"""
 
+#: The sheet that was open has been saved: it is closed, or open again with nothing in it.
+SAVED_OR_NEW = """() => {
+  const sheet = document.querySelector('dialog[data-sheet]');
+  return !sheet.open || sheet.querySelector('textarea[name=note]').value === '';
+}"""
+
 
 def save_twice(page, gesture: str, typed_in=None) -> None:
     """Save the open sheet with a double gesture; Enter goes where the recruiter typed last."""
@@ -36,6 +42,9 @@ def save_twice(page, gesture: str, typed_in=None) -> None:
         page.keyboard.press("Enter")
     else:
         page.evaluate(SAME_INSTANT)
+    # The toast may still say "Saved" for the sheet before, so wait for this sheet's own end:
+    # closed, or (a second Enter on the button that opened it) open again and empty.
+    page.wait_for_function(SAVED_OR_NEW)
     expect(page.locator("[data-toast]")).to_have_text("Saved")
     sheet = page.locator("dialog[data-sheet]")
     if gesture == "double enter" and sheet.is_visible():
