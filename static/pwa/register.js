@@ -11,10 +11,30 @@ if ("serviceWorker" in navigator && !location.pathname.startsWith("/me/")) {
       if (/^\/events\/[^/]+\/scan$/.test(location.pathname)) {
         registration.active?.postMessage({ type: "keep-page", url: location.pathname });
       }
+      watchForDeploys(registration);
     })
     .catch(() => {
       // Private browsing or no support: every page still works online.
     });
+}
+
+// How often an open page asks whether a new version was deployed: a scanner stays open all day.
+const DEPLOY_CHECK_MS = 60 * 1000;
+
+/**
+ * Look for a new deploy while the page is open, so its worker is installed before the next
+ * navigation, which then loads the new version (static/pwa/sw.js). The browser looks only after a
+ * navigation, so without this the first reload after a deploy still showed the old version.
+ */
+function watchForDeploys(registration) {
+  const check = () => {
+    if (document.visibilityState === "visible" && navigator.onLine !== false) {
+      registration.update().catch(() => {}); // offline or the server is busy: the next check
+    }
+  };
+  document.addEventListener("visibilitychange", check); // back from the pocket
+  window.addEventListener("online", check); // the hall's Wi-Fi is back
+  setInterval(check, DEPLOY_CHECK_MS);
 }
 
 async function waitingCount(userId) {

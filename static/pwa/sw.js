@@ -9,6 +9,10 @@
 // - /api/ and anything but GET: never touched, never cached.
 // A scanner opened before this worker ran is kept when the page asks ("keep-page", from
 // static/pwa/register.js); signing out deletes the kept pages, as they carry the member's name.
+// A new deploy takes over at the next navigation: the open page checks for it in the background
+// (static/pwa/register.js), its worker installs and waits, and the next navigation hands over
+// and has the browser ask again, so that page arrives whole from the new version. Until then an
+// open page keeps the files it started with; a navigation never waits on the network for this.
 // The attendee badge pages under /me/ have their own worker; the narrower scope wins there.
 "use strict";
 
@@ -31,7 +35,8 @@ self.addEventListener("install", (event) => {
       // The offline page is fetched without cookies: it must not keep anyone's name or token.
       const offline = await fetch(new Request(OFFLINE_URL, { credentials: "omit", cache: "reload" }));
       if (offline.ok) await cache.put(OFFLINE_URL, offline);
-      await self.skipWaiting();
+      // The first worker starts at once; a later one waits for the next navigation (below).
+      if (!self.registration.active) await self.skipWaiting();
     })(),
   );
 });
@@ -58,11 +63,11 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (SCANNER_PATH.test(url.pathname)) {
-      event.respondWith(scannerPage(event, url));
+      event.respondWith(handOverOr(() => scannerPage(event, url)));
     } else if (url.pathname === LATEST_SCANNER) {
-      event.respondWith(startPage(request));
+      event.respondWith(handOverOr(() => startPage(request)));
     } else if (!url.pathname.startsWith("/me/")) {
-      event.respondWith(page(request));
+      event.respondWith(handOverOr(() => page(request)));
     }
     return;
   }
@@ -84,6 +89,26 @@ function withTimeout(promise, ms) {
         reject(error);
       },
     );
+  });
+}
+
+/**
+ * Answer a navigation with ``answer()``, unless a new deploy's worker is installed and waiting.
+ *
+ * Then this worker hands over: the new one activates once this answer is given (a worker is not
+ * replaced mid-event) and the empty page asks again at once, through it. Only when this
+ * navigation is the sole open page: activating swaps the worker under every page, and another
+ * tab's running code must not start fetching the new version's files.
+ */
+async function handOverOr(answer) {
+  const next = self.registration.waiting;
+  if (next?.state !== "installed") return answer();
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.length > 1) return answer();
+  next.postMessage({ type: "skip-waiting" });
+  const body = '<!doctype html><meta charset="utf-8"><link rel="icon" href="/static/img/icon.svg">';
+  return new Response(body, {
+    headers: { "Content-Type": "text/html; charset=utf-8", Refresh: "0", "Cache-Control": "no-store" },
   });
 }
 
@@ -153,6 +178,11 @@ async function staleWhileRevalidate(event, request) {
 }
 
 self.addEventListener("message", (event) => {
+  // The worker it replaces hands over, at a navigation.
+  if (event.data?.type === "skip-waiting" && event.source instanceof ServiceWorker) {
+    event.waitUntil(self.skipWaiting());
+    return;
+  }
   // The page asks to keep the scanner it shows (it opened before this worker controlled it).
   if (event.data?.type !== "keep-page") return;
   const url = new URL(event.data.url, self.location.origin);

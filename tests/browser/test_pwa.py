@@ -3,6 +3,8 @@ signing out while captures still wait on the phone."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -233,3 +235,117 @@ def test_the_cache_version_follows_the_files(app, tmp_path):
     assert app_shell()[0] == first
     script.write_text("// two")
     assert app_shell()[0] != first
+
+
+#: What the page's worker is: its static cache names the version it precached.
+WORKER_STATE = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration('/');
+  const caches_ = (await caches.keys())
+    .filter((name) => name.startsWith('netcompanion-app-static-'));
+  return {
+    controlled: navigator.serviceWorker.controller !== null
+      && navigator.serviceWorker.controller === registration.active,
+    waiting: registration.waiting?.state || null,
+    caches: caches_.sort(),
+    deploy: document.documentElement.dataset.deploy || null,
+  };
+}"""
+
+#: Whether the new deploy's worker installs and waits for a navigation (within 20 s).
+NEW_WORKER_WAITS = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration('/');
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    if (registration.waiting?.state === 'installed') return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}"""
+
+
+def deployable_static(tmp_path: Path) -> Path:
+    """A copy of the static files (links, cheap) whose scanner script a test can redeploy."""
+    copy = tmp_path / "static"
+    shutil.copytree(STATIC, copy, copy_function=os.symlink)
+    return copy
+
+
+def deploy(static: Path) -> None:
+    """A new version of the scanner's code: it marks the page it runs in."""
+    script = static / "scanner" / "scanner.js"
+    source = script.read_text()
+    script.unlink()  # a link to the checkout's file: replace it, never write through it
+    script.write_text(source + '\ndocument.documentElement.dataset.deploy = "second";\n')
+
+
+def hall_wifi_comes_back(page) -> None:
+    """The open page looks for a new deploy when the network returns (as on coming back to it)."""
+    page.context.set_offline(True)
+    page.context.set_offline(False)
+    assert page.evaluate(NEW_WORKER_WAITS), "the open page did not find the new deploy"
+
+
+def open_controlled_scanner(app, page, live_server, recruiter, event, tmp_path) -> dict:
+    app.static_folder = str(deployable_static(tmp_path))
+    open_scanner(page, live_server, recruiter, event)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    before = page.evaluate(WORKER_STATE)
+    assert before["controlled"] and before["deploy"] is None and before["waiting"] is None
+    return before
+
+
+def test_a_new_deploy_reaches_an_open_scanner_at_the_next_navigation(
+    app,
+    live_server,
+    phone,
+    fair,  # noqa: F811
+    tmp_path,
+):
+    organizer, event, recruiter, zoe = fair
+    page = phone()
+    before = open_controlled_scanner(app, page, live_server, recruiter, event, tmp_path)
+    deploy(Path(app.static_folder))
+
+    hall_wifi_comes_back(page)
+    found = page.evaluate(WORKER_STATE)
+    # Installed, but the open page keeps the files it started with.
+    assert found["waiting"] == "installed" and found["controlled"]
+    assert found["deploy"] is None and before["caches"][0] in found["caches"]
+
+    page.reload()  # one navigation
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
+    after = page.evaluate(WORKER_STATE)
+    assert after["deploy"] == "second", "the scanner runs the new deploy's code"
+    assert after["controlled"] and after["waiting"] is None
+    assert len(after["caches"]) == 1 and after["caches"] != before["caches"]
+    assert page.url == live_server + scanner_path(event)
+    assert page.console_errors == []
+
+
+def test_a_new_deploy_waits_while_another_tab_runs_the_old_one(
+    app,
+    live_server,
+    phone,
+    fair,  # noqa: F811
+    tmp_path,
+):
+    organizer, event, recruiter, zoe = fair
+    page = phone()
+    before = open_controlled_scanner(app, page, live_server, recruiter, event, tmp_path)
+    other = page.context.new_page()
+    other.goto(live_server + "/today")
+    deploy(Path(app.static_folder))
+    hall_wifi_comes_back(page)
+
+    page.reload()
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
+    kept = page.evaluate(WORKER_STATE)
+    assert kept["deploy"] is None and kept["waiting"] == "installed"
+    assert before["caches"][0] in kept["caches"]
+
+    other.close()
+    page.reload()
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
+    after = page.evaluate(WORKER_STATE)
+    assert after["deploy"] == "second" and after["waiting"] is None
+    assert page.console_errors == []
