@@ -294,6 +294,13 @@ def open_controlled_scanner(app, page, live_server, recruiter, event, tmp_path) 
     return before
 
 
+def reload_scanner(page) -> dict:
+    """Reload the open scanner once, wait until it is ready, and say which worker it runs on."""
+    page.reload()
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
+    return page.evaluate(WORKER_STATE)
+
+
 def test_a_new_deploy_reaches_an_open_scanner_at_the_next_navigation(
     app,
     live_server,
@@ -312,9 +319,7 @@ def test_a_new_deploy_reaches_an_open_scanner_at_the_next_navigation(
     assert found["waiting"] == "installed" and found["controlled"]
     assert found["deploy"] is None and before["caches"][0] in found["caches"]
 
-    page.reload()  # one navigation
-    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
-    after = page.evaluate(WORKER_STATE)
+    after = reload_scanner(page)  # one navigation
     assert after["deploy"] == "second", "the scanner runs the new deploy's code"
     assert after["controlled"] and after["waiting"] is None
     assert len(after["caches"]) == 1 and after["caches"] != before["caches"]
@@ -337,15 +342,11 @@ def test_a_new_deploy_waits_while_another_tab_runs_the_old_one(
     deploy(Path(app.static_folder))
     hall_wifi_comes_back(page)
 
-    page.reload()
-    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
-    kept = page.evaluate(WORKER_STATE)
+    kept = reload_scanner(page)
     assert kept["deploy"] is None and kept["waiting"] == "installed"
     assert before["caches"][0] in kept["caches"]
 
     other.close()
-    page.reload()
-    expect(page.locator("[data-scanner]")).to_have_attribute("data-ready", "true")
-    after = page.evaluate(WORKER_STATE)
+    after = reload_scanner(page)
     assert after["deploy"] == "second" and after["waiting"] is None
     assert page.console_errors == []
