@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import cli, errors, i18n, security, sqlite, text_input
+    from . import caching, cli, errors, i18n, security, sqlite, text_input
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -110,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     errors.register(app)
     security.register(app)
+    caching.register(app)
     text_input.register(app)
     cli.register(app)
     return app

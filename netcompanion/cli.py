@@ -9,8 +9,15 @@ from .extensions import db
 def register(app: Flask) -> None:
     @app.cli.command("demo")
     def demo() -> None:
-        """Load the demo company, logins and event (safe to run again)."""
+        """Load the demo company, logins and event (safe to run again); development only."""
         from .demo import DEMO_PASSWORD, load_demo
+
+        if app.config["ENV"] == "production":
+            # Its logins share one published password: never on an instance people use.
+            raise click.ClickException(
+                "The demo is for development: its logins share a published password. "
+                "Nothing was loaded. Run it with NETCOMPANION_ENV=development."
+            )
 
         logins = load_demo()
         db.session.commit()

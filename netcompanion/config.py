@@ -88,6 +88,8 @@ class Defaults:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     #: The most cards one .vcf import takes (vCard import into captures or a list).
     VCARD_IMPORT_MAX_CARDS = 5000
+    #: The most properties (content lines, kept or not) one card of a .vcf import may have.
+    VCARD_IMPORT_MAX_PROPERTIES = 200
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587

@@ -11,6 +11,26 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class OutOfRange(ValueError):
+    """A date and time whose UTC equivalent falls outside years 1 to 9999."""
+
+
+def parse_instant(text: str) -> datetime:
+    """``text``, an ISO 8601 date and time with a UTC offset, as an instant in UTC.
+
+    ``ValueError`` when it is not one; ``OutOfRange`` when it is one that UTC cannot hold,
+    which is how both databases store instants: the first hours of year 1 east of Greenwich
+    are still year 0 there, and the last of 9999 west of it are already year 10000.
+    """
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("a date and time without a UTC offset")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise OutOfRange(text) from None
+
+
 class UTCDateTime(TypeDecorator):
     """Store instants as naive UTC and hand them back timezone-aware.
 

@@ -32,6 +32,10 @@ CODES = {
 }
 
 
+#: How the API authenticates (RFC 6750), for every 401 it answers.
+API_CHALLENGE = 'Bearer realm="netcompanion"'
+
+
 def _messages() -> dict[int, str]:
     return {
         400: _("The request could not be understood. Go back and try again."),
@@ -58,7 +62,10 @@ def error_response(
         body = {"error": {"code": code or CODES.get(status, "error"), "message": message}}
         if fields:
             body["error"]["fields"] = fields
-        return jsonify(body), status
+        response = jsonify(body)
+        if status == 401:  # RFC 9110: a 401 names how to authenticate
+            response.headers["WWW-Authenticate"] = API_CHALLENGE
+        return response, status
     return render_template("errors/error.html", code=status, message=message), status
 
 
@@ -79,12 +86,19 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 401 and not wants_json():
             return login_manager.unauthorized()
-        return error_response(error.code or 500)
+        response, status = error_response(error.code or 500)
+        return response, status, _protocol_headers(error)
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):
         db.session.rollback()
         return error_response(500)
+
+
+def _protocol_headers(error: HTTPException) -> dict[str, str]:
+    """The headers Werkzeug gives the error (``Allow`` on 405, ``WWW-Authenticate`` on 401),
+    which our own page would otherwise drop; the body's type stays ours."""
+    return {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
 
 
 #: How ratelimits names who a limit counts against.

@@ -22,11 +22,15 @@ def mail_configured() -> bool:
 def build_message(
     to: str, subject: str, body: str, *, reply_to: str | None = None, sender: str | None = None
 ) -> EmailMessage:
+    """The message, its headers checked: raises ``ValueError`` for one that cannot be sent.
+
+    A subject is one line: a name stored with a line break in it must not end the header.
+    """
     config = current_app.config
     msg = EmailMessage()
     msg["From"] = sender or config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
-    msg["Subject"] = subject
+    msg["Subject"] = " ".join(subject.split())
     msg["Message-ID"] = make_msgid(domain="netcompanion")
     if reply_to:
         msg["Reply-To"] = reply_to
@@ -38,7 +42,11 @@ def send_mail(
     to: str, subject: str, body: str, *, reply_to: str | None = None, sender: str | None = None
 ) -> EmailMessage:
     """Send a plain-text message, or log it when no SMTP server is configured."""
-    msg = build_message(to, subject, body, reply_to=reply_to, sender=sender)
+    return deliver(build_message(to, subject, body, reply_to=reply_to, sender=sender))
+
+
+def deliver(msg: EmailMessage) -> EmailMessage:
+    """Send a message built by ``build_message``: after the change it tells of is committed."""
     config = current_app.config
     if not config["MAIL_SERVER"]:
         current_app.logger.warning(

@@ -18,6 +18,22 @@ from sqlalchemy import Select, func, select
 
 from .extensions import db
 
+#: The highest page number a list takes: far past any list's end, and small enough that its
+#: OFFSET fits every database's integer (PostgreSQL refuses one beyond 64 bits).
+MAX_PAGE = 100_000
+
+
+def page_number(args) -> int:
+    """``?page=`` as a page number from 1 to ``MAX_PAGE``: 1 when absent or not plain digits
+    (``-1``, ``1e3``, full-width digits), ``MAX_PAGE`` when larger, whose page is empty or, on
+    lists that show one, the last."""
+    raw = args.get("page", "")
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    if len(raw) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(int(raw), 1), MAX_PAGE)
+
 
 class IdPage:
     """What the ``pager`` macro needs, like Flask-SQLAlchemy's ``Pagination``.

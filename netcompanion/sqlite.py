@@ -3,7 +3,8 @@
 WAL lets requests read while one writes; the busy timeout makes a writer wait its turn instead
 of failing with "database is locked" when a hall of recruiters syncs at once. pysqlite only
 opens a transaction at the first write, so a writer never upgrades a stale read snapshot (the
-one case the busy timeout cannot cover).
+one case the busy timeout cannot cover); a check-then-write that must not interleave takes the
+lock first with ``hold_write_lock``.
 """
 
 from __future__ import annotations
@@ -26,3 +27,17 @@ def configure(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def hold_write_lock(session) -> None:
+    """Take SQLite's write lock now and keep it to the commit (no-op on other databases).
+
+    What the transaction reads from here on cannot change under it before it writes: the
+    SQLite counterpart of PostgreSQL's ``SELECT … FOR UPDATE``. A transaction that has
+    already written holds the lock.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

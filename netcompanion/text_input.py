@@ -75,6 +75,9 @@ def refusals_in_multidict(values) -> dict[str, str]:
     }
 
 
+#: The methods whose body a form sends (as Flask-WTF counts a form as submitted).
+SENDS_A_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 #: Stands in for a path segment with a refused character: in no id's or token's alphabet.
 UNKNOWN = "\ufffd"
 
@@ -107,15 +110,17 @@ def register(app) -> None:
 
     A path segment with a refused character names nothing that exists: the view's own 404. A
     query string or a JSON body answers 422 ``invalid`` with ``fields`` under /api/, and an error
-    page naming the parameter elsewhere. Web form fields are left to their form
-    (``webform.BaseForm``), which shows the error on the field and keeps what was typed; form
-    values no form declares are refused here, and any value that still reaches a statement is
-    refused there.
+    page naming the parameter elsewhere. The JSON body is decoded here, once (``json_body``),
+    and a page, which takes only its forms, answers 415 to one. Web form fields are left to
+    their form (``webform.BaseForm``), which shows the error on the field and keeps what was
+    typed; form values no form declares are refused here, and any value that still reaches a
+    statement is refused there.
     """
     from flask import g, request
     from flask_babel import gettext as _
     from sqlalchemy import event
 
+    from . import json_body
     from .errors import error_response, wants_json
     from .extensions import db
     from .webform import declared_names
@@ -151,9 +156,17 @@ def register(app) -> None:
     def _refuse_requests():
         if g.get("unknown_path"):
             return None
+        if request.is_json and not wants_json() and request.method in SENDS_A_BODY:
+            # Pages take what their forms send; Flask-WTF would read a JSON body as form data
+            # of any type (numbers, lists), which no form's field expects.
+            return error_response(415, _("This page takes its form, not a JSON body."))
         fields = refusals_in_multidict(request.args)
         if wants_json() and request.is_json:
-            fields.update(refusals(request.get_json(silent=True)))
+            try:
+                fields.update(refusals(json_body.read()))
+            except json_body.TooDeep:
+                reason = _("Nested more than %(depth)d levels deep.", depth=json_body.MAX_DEPTH)
+                return error_response(422, _("Some values are not valid."), {"body": reason})
         elif request.form:
             declared = declared_names()
             form_fields = refusals_in_multidict(request.form)

@@ -3,13 +3,19 @@
 Every ``FlaskForm`` of the app derives from :class:`BaseForm` (a test walks them all), so each
 field, including those inside ``FormField`` and ``FieldList``, is held to ``text_input``'s rule
 before its own validators run: those may query the database, which must not see a NUL.
+
+A one-line field (any text input but a textarea or a password) folds line breaks into a
+space, as a browser's text input never sends one: a name, company or title stays one line
+wherever it goes (a file name in a header, a badge, a vCard's name, a mail's subject).
 """
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 
 from . import text_input
@@ -32,6 +38,26 @@ def _refused(field: Field) -> bool:
     )
 
 
+#: Line breaks, as ``str.splitlines`` counts them, with the spaces around them.
+_LINE_BREAKS = re.compile(r"[ \t]*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+[ \t]*")
+
+
+def one_line(value):
+    """``value`` with each line break (and the spaces around it) as one space."""
+    return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+class ListTextField(StringField):
+    """A one-line field holding a list, where a pasted line break separates items as a comma
+    does: its line breaks are kept for the form to read."""
+
+
+def _one_line_field(field_class) -> bool:
+    return issubclass(field_class, StringField) and not issubclass(
+        field_class, TextAreaField | PasswordField | ListTextField
+    )
+
+
 def _line_feeds(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
@@ -40,6 +66,12 @@ class BaseForm(FlaskForm):
     """A Flask-WTF form whose fields refuse the characters no person types."""
 
     class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            """Fold line breaks in one-line fields before the field's own filters (strip)."""
+            if _one_line_field(unbound_field.field_class):
+                options["filters"] = (one_line, *unbound_field.kwargs.get("filters", ()))
+            return super().bind_field(form, unbound_field, options)
+
         def wrap_formdata(self, form, formdata):
             """Line breaks as LF, as the API, imports and the scanner store them.
 

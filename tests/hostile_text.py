@@ -3,6 +3,9 @@ right-to-left text, typos; and the same text with at least one character the app
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta, timezone
+
 from hypothesis import strategies as st
 
 from netcompanion import text_input
@@ -38,6 +41,64 @@ def refused_texts(draw, surrogates: bool = True) -> str:
     value = text[:at] + bad + text[at:]
     assert not text_input.is_clean(value)
     return value
+
+
+#: Text whose brackets and quotes a nesting scan must not count.
+_bracketed = st.text(st.sampled_from('[]{}"\\ a'), max_size=8)
+
+
+@st.composite
+def nested_json(draw, max_depth: int = 40) -> tuple[str, int]:
+    """A JSON text nesting arrays and objects to a drawn depth, with brackets, quotes and
+    backslashes in its strings and keys; and that depth."""
+    depth = draw(st.integers(0, max_depth))
+    value = draw(st.one_of(st.none(), st.integers(), _bracketed))
+    for _ in range(depth):
+        if draw(st.booleans()):
+            value = [draw(_bracketed), value] if draw(st.booleans()) else [value]
+        else:
+            value = {draw(_bracketed): value}
+    return json.dumps(value, ensure_ascii=draw(st.booleans())), depth
+
+
+def deeply_nested(value, depth: int = 1000) -> str:
+    """``value`` as JSON, at the bottom of ``depth`` levels of arrays and objects: too deep to
+    decode recursively."""
+    text = json.dumps(value)
+    for level in range(depth):
+        text = f'{{"a": {text}}}' if level % 2 else f"[{text}]"
+    return text
+
+
+#: The widest offsets ISO 8601 text can carry, a minute short of a day either way.
+_MINUTES = st.integers(1, 24 * 60 - 1)
+
+
+@st.composite
+def overflowing_instants(draw) -> str:
+    """ISO 8601 text of a date and time whose offset carries it out of years 1 to 9999 in UTC:
+    early on 1 January of year 1 east of Greenwich, or late on 31 December 9999 west of it."""
+    minutes = draw(_MINUTES)
+    seconds = timedelta(seconds=draw(st.integers(0, minutes * 60 - 1)))
+    if draw(st.booleans()):
+        local, offset = datetime(1, 1, 1) + seconds, timedelta(minutes=minutes)
+    else:
+        local, offset = datetime.max - seconds, -timedelta(minutes=minutes)
+    return local.replace(tzinfo=timezone(offset)).isoformat()
+
+
+_offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+
+#: Date-time text as clients send it, right and wrong: any offset, none, out of range, garbage.
+instants = st.one_of(
+    overflowing_instants(),
+    st.datetimes(timezones=_offsets).map(datetime.isoformat),
+    st.datetimes().map(datetime.isoformat),
+    st.sampled_from(["2030-01-01", "2030-01-31T09:00:00Z", "24:00", "", "1e3", "0"]),
+    texts,
+)
 
 
 def row_counts() -> dict[str, int]:

@@ -1,15 +1,19 @@
-"""Run the real app under gunicorn on loopback, for tests that need separate processes."""
+"""Run the real app on loopback: under gunicorn for tests that need separate processes, or in
+threads of the test process for tests that need concurrent requests."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from werkzeug.serving import make_server
 
 from tests.smtp import free_port
 
@@ -60,3 +64,28 @@ class Gunicorn:
         except urllib.error.HTTPError as error:
             error.close()
             return error.code
+
+
+class ThreadedServer:
+    """Serve a test app from this process on a loopback port, one thread per request.
+
+    Real HTTP and real concurrency against the test's database, for races that only show when
+    two requests run at once.
+    """
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)

@@ -74,3 +74,13 @@ def test_demo_recruiter_has_follow_ups_due_and_a_contact_met_twice(runner, clien
     assert response.status_code == 200, response.status_code
     message = response.get_data(as_text=True)
     assert "Hi Jonas," in message and "when we met at Berlin Tech Careers Fair" in message
+
+
+def test_demo_refuses_a_production_instance_and_writes_nothing(app, make_app):
+    production = make_app(ENV="production", SECRET_KEY="p-" + "k" * 40)
+    result = production.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "The demo is for development" in result.output
+    assert "NETCOMPANION_ENV=development" in result.output
+    assert DEMO_PASSWORD not in result.output
+    assert counts() == [0] * 8

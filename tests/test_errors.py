@@ -65,3 +65,23 @@ def test_bad_request_from_csrf_is_a_page(client):
     response = client.post("/login", data={"email": "a@example.com", "password": "x"})
     assert response.status_code == 400
     assert b"Reload the page and try again" in response.data
+
+
+def test_every_405_names_the_methods_the_path_takes(app, client):
+    from tests.routes import METHODS, allowed_methods, sample_path
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        path = sample_path(app, rule)
+        allowed = allowed_methods(app, path)
+        for method in set(METHODS) - allowed:
+            response = client.open(path, method=method)
+            assert response.status_code == 405, (method, path, response.status_code)
+            assert set(response.headers["Allow"].split(", ")) == allowed, (method, path)
+            if path.startswith("/api/"):
+                assert response.json["error"]["code"] == "method_not_allowed"
+            else:
+                assert response.mimetype == "text/html"
+                assert b"does not accept that kind of request" in response.data
+            checked += 1
+    assert checked > 200  # the whole map, pages and API

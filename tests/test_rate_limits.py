@@ -229,3 +229,23 @@ def test_calendar_feeds_are_limited_per_feed_not_per_calendar_service(limited_cl
     db.session.commit()
     assert [client.get(f"/calendar/{first}.ics").status_code for _ in range(3)] == [200, 200, 429]
     assert client.get(f"/calendar/{second}.ics").status_code == 200
+
+
+def test_accepting_an_invitation_is_limited_per_invited_account(
+    limited_client, make_company, make_member
+):
+    from netcompanion.account import service as accounts
+
+    moving = make_member(make_company("Zeta Recruiting"))
+    _invitation, token = accounts.invite(make_company("Acme Talent"), moving.email, moving.role)
+    db.session.commit()
+    client = limited_client(
+        INVITE_ACCEPT_RATE_LIMIT="100 per hour", LOGIN_ACCOUNT_RATE_LIMIT="2 per hour"
+    )
+    codes = [
+        client.submit(
+            f"/invite/{token}", {"name": "M", "password": f"guess number {n}"}
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [422, 422, 429]

@@ -1,6 +1,13 @@
 """Account rules: sign-up, sign-in, passwords, invitations, roles and removal.
 
 Services flush; the caller (a view or CLI command) commits.
+
+Team changes (a role, a removal) run one at a time per company: each takes the company row's
+lock (``SELECT … FOR UPDATE``; SQLite's write lock) and then re-reads both people, so two
+owners acting on each other at the same instant are judged one after the other, and the
+company always keeps an active owner. A removal ends the member's sessions and revokes the API
+tokens they created and their calendar feed for good; a removed member who is invited back
+starts with none of them.
 """
 
 from __future__ import annotations
@@ -13,10 +20,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from .. import sqlite
 from .. import tokens as canonical
+from ..api import tokens as api_tokens
 from ..dbtypes import utcnow
 from ..exceptions import Rejected
 from ..extensions import db
+from ..outreach import calendar
 from ..scoping import scoped
 from .models import Invitation, Organization, Role, User
 from .passwords import hash_password, needs_rehash, verify_password
@@ -69,6 +79,12 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.flush()
 
 
+def sign_out(user: User) -> None:
+    """End every session of the user, so a copy of the session cookie opens nothing either."""
+    user.session_version += 1
+    db.session.flush()
+
+
 def load_session_user(session_id: str) -> User | None:
     """Resolve a Flask-Login id ``<public_id>.<version>``; stale versions are signed out."""
     public_id, _, version = session_id.rpartition(".")
@@ -108,7 +124,20 @@ def _check_power_over(actor: User, member: User, new_role: Role | None = None) -
         raise Rejected(_l("Only an owner can change or remove an owner."))
 
 
+def _lock_team(actor: User, member: User) -> None:
+    """Wait for the company's other team changes, then re-read both people as they now are."""
+    sqlite.hold_write_lock(db.session)
+    db.session.execute(
+        select(Organization.id).where(Organization.id == actor.organization_id).with_for_update()
+    )
+    db.session.refresh(actor)
+    db.session.refresh(member)
+    if not actor.is_active:
+        raise Rejected(_l("You are no longer a member of this team."))
+
+
 def change_role(actor: User, member: User, role: Role) -> None:
+    _lock_team(actor, member)
     _check_power_over(actor, member, role)
     if (
         member.role is Role.OWNER
@@ -121,13 +150,23 @@ def change_role(actor: User, member: User, role: Role) -> None:
 
 
 def remove_member(actor: User, member: User) -> None:
-    """Remove a member: they can no longer sign in, and their open sessions stop working."""
+    """Remove a member: no more sign-in, sessions, API tokens or calendar feed."""
+    _lock_team(actor, member)
     _check_power_over(actor, member)
     if member.id == actor.id:
         raise Rejected(_l("You cannot remove yourself. Ask another owner or admin."))
+    if member.removed_at is not None:  # someone else removed them a moment ago
+        return
     member.removed_at = utcnow()
     member.session_version += 1
+    _revoke_credentials(member, actor)
     db.session.flush()
+
+
+def _revoke_credentials(member: User, actor: User | None) -> None:
+    """End what lets a member's integrations in: their API tokens and their calendar feed."""
+    api_tokens.revoke_created_by(member, actor)
+    calendar.revoke(member)
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -162,10 +201,10 @@ def invite(actor: User, email: str, role: Role) -> tuple[Invitation, str]:
         raise Rejected(_l("Only an owner can invite another owner."), "role")
     email = normalise_email(email)
     existing = find_user_by_email(email)
-    if existing and existing.is_active:
-        if existing.organization_id == actor.organization_id:
-            raise Rejected(_l("This person is already a member of your team."), "email")
-        raise Rejected(_l("This email already belongs to another company's account."), "email")
+    if existing and existing.is_active and existing.organization_id == actor.organization_id:
+        raise Rejected(_l("This person is already a member of your team."), "email")
+    # An address with an account in another company is invited like any other: the inviter
+    # must not learn who works where. Its holder accepts with that account's password.
     # A new invitation to the same address replaces the old one, so only the latest link works.
     for old in pending_invitations(actor.organization_id):
         if old.email == email:
@@ -211,6 +250,29 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
     db.session.flush()
 
 
+def _check_move(member: User, invitation: Invitation, password: str) -> None:
+    """Let the member of another company take the invitation with their own password, unless
+    their company would be left without an owner."""
+    if member.organization_id == invitation.organization_id:
+        raise Rejected(_l("This email already has an account. Sign in instead."))
+    if not verify_password(member.password_hash, password):
+        raise Rejected(
+            _l(
+                "This email already has a NetCompanion account, and this is not its password. "
+                "Type that account's password to move it to this company."
+            ),
+            "password",
+        )
+    if member.role is Role.OWNER and _owner_count(member.organization_id) == 1:
+        raise Rejected(
+            _l(
+                "You are the only owner of %(company)s. Make someone else its owner first, "
+                "then open this link again.",
+                company=member.organization.name,
+            )
+        )
+
+
 def accept_invitation(token: str, name: str, password: str) -> User:
     """Turn an invitation into a member; the link works once, however many tabs race for it."""
     now = utcnow()
@@ -219,8 +281,9 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     if problem:
         raise Rejected(problem)
     existing = find_user_by_email(invitation.email)
-    if existing and existing.is_active:
-        raise Rejected(_l("This email already has an account. Sign in instead."), "email")
+    moving = existing is not None and existing.is_active
+    if moving:
+        _check_move(existing, invitation, password)
 
     claimed = db.session.execute(
         update(Invitation)
@@ -236,16 +299,18 @@ def accept_invitation(token: str, name: str, password: str) -> User:
     if claimed != 1:
         raise Rejected(_l("This invitation has already been used. Sign in instead."))
 
-    if existing:  # a removed member coming back, possibly to another company
+    if existing:  # a removed member coming back, or a member moving from another company
         user = existing
         user.organization_id = invitation.organization_id
         user.removed_at = None
-        user.session_version += 1
+        user.session_version += 1  # sessions in the company they leave end here
+        _revoke_credentials(user, None)  # nothing they held before comes back
     else:
         user = User(organization_id=invitation.organization_id, email=invitation.email)
         db.session.add(user)
     user.name = name.strip()
-    user.password_hash = hash_password(password)
+    if not moving:  # a member moving keeps the password they proved
+        user.password_hash = hash_password(password)
     user.role = invitation.role
     db.session.flush()
     db.session.refresh(invitation)

@@ -19,7 +19,7 @@ from ..dbtypes import utcnow
 from ..exceptions import Rejected
 from ..extensions import db, limiter, login_manager
 from ..formhelpers import form_status, perform, show_rejection
-from ..mail import send_mail
+from ..mail import build_message, deliver
 from ..ratelimits import client_address, configured, not_posting
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404
@@ -97,9 +97,12 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        service.sign_out(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
-    flash(_("You are signed out."), "success")
+    flash(_("You are signed out on every device."), "success")
     return redirect(url_for("account.login"))
 
 
@@ -117,7 +120,9 @@ def change_password():
             show_rejection(form, error)
         else:
             db.session.commit()
-            _start_session(current_user)  # keep this session; the others end with the old version
+            # Keep this session; the others end with the old version. The member itself, not
+            # the proxy: Flask-Login keeps what it is given as the request's member.
+            _start_session(current_user._get_current_object())
             flash(_("Password changed. Other devices are signed out."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("account/password.html", form=form), form_status(form)
@@ -160,9 +165,9 @@ def invite():
         db.session.rollback()
         show_rejection(form, error)
         return _team_page(form, 422 if form.errors else 403)
-    db.session.commit()
     link = current_app.config["BASE_URL"] + url_for("account.accept_invitation", token=token)
-    send_mail(
+    # Built before the commit, so a message that cannot be sent leaves no invitation behind.
+    message = build_message(
         invitation.email,
         _(
             "%(name)s invited you to %(company)s on NetCompanion",
@@ -172,6 +177,8 @@ def invite():
         render_template("account/invitation_email.txt", invitation=invitation, link=link),
         reply_to=current_user.email,
     )
+    db.session.commit()
+    deliver(message)
     flash(
         _(
             "Invitation sent to %(email)s. The link works once, for 7 days: %(link)s",
@@ -225,9 +232,18 @@ def remove_member(member_id: str):
     return redirect(url_for("account.team"))
 
 
+def _invited_account() -> str:
+    """Count acceptances per invited address too: one may be typing an account's password."""
+    invitation = service.invitation_for_token((request.view_args or {}).get("token", ""))
+    return "invited-account:" + (invitation.email if invitation else "")
+
+
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 @limiter.limit(
     configured("INVITE_ACCEPT_RATE_LIMIT"), key_func=client_address, exempt_when=not_posting
+)
+@limiter.limit(
+    configured("LOGIN_ACCOUNT_RATE_LIMIT"), key_func=_invited_account, exempt_when=not_posting
 )
 def accept_invitation(token: str):
     invitation = service.invitation_for_token(token)
@@ -240,11 +256,15 @@ def accept_invitation(token: str):
             user = service.accept_invitation(token, form.name.data, form.password.data)
         except Rejected as error:
             db.session.rollback()
-            return render_template("account/invitation_invalid.html", problem=error.message), 409
-        db.session.commit()
-        _start_session(user)
-        flash(_("Welcome to %(company)s.", company=user.organization.name), "success")
-        return redirect(url_for("dashboard.index"))
+            if error.field is None:
+                problem = error.message
+                return render_template("account/invitation_invalid.html", problem=problem), 409
+            show_rejection(form, error)  # e.g. a wrong password: the link still works
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome to %(company)s.", company=user.organization.name), "success")
+            return redirect(url_for("dashboard.index"))
     return render_template("account/accept.html", form=form, invitation=invitation), form_status(
         form
     )

@@ -8,6 +8,9 @@ Rules:
   ``insufficient_scope``.
 - Token requests skip the CSRF check: a browser cannot attach a Bearer header to a cross-site
   request without a CORS preflight, which this app never grants. Session requests keep it.
+- A request with neither a token nor a signed-in session answers 401 ``unauthorized`` with
+  ``WWW-Authenticate: Bearer``, writes included: who is calling is settled before whether a
+  session's form token is right, so a client without credentials is told to authenticate.
 - Writes through a token are recorded as by the admin who created it (``current_user``).
 - Each token has its own rate limit (``API_RATE_LIMIT``); keyed by the token (see
   ``ratelimits``), so it never shares a budget with the address it calls from.
@@ -17,8 +20,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from ..errors import error_response
+from ..errors import API_CHALLENGE, error_response
 from ..extensions import csrf, limiter
 from ..ratelimits import configured
 from . import tokens
@@ -34,7 +38,7 @@ def current_token() -> ApiToken | None:
 
 def _unauthorized(message: str):
     response, status = error_response(401, message, code="invalid_token")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="netcompanion", error="invalid_token"'
+    response.headers["WWW-Authenticate"] = f'{API_CHALLENGE}, error="invalid_token"'
     return response, status
 
 
@@ -68,6 +72,8 @@ def _protect_forms():
         return
     if request.method not in current_app.config["WTF_CSRF_METHODS"] or not request.endpoint:
         return
+    if request.path.startswith("/api/") and not current_user.is_authenticated:
+        return error_response(401)  # with the challenge, added for every API 401 (errors.py)
     csrf.protect()
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask import Blueprint, request
+from flask import Blueprint
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from .. import json_body
+from ..dbtypes import OutOfRange, parse_instant
 from ..errors import error_response
 from ..exceptions import Rejected
 from ..extensions import db
@@ -51,7 +53,7 @@ def check(fields: dict, message: str | None = None) -> None:
 
 def body() -> dict:
     """The request's JSON object; 422 ``invalid_json`` for anything else."""
-    data = request.get_json(silent=True)
+    data = json_body.current()
     if not isinstance(data, dict):
         raise Invalid(
             _("Send a JSON object with the Content-Type application/json."), code="invalid_json"
@@ -96,17 +98,16 @@ def choice(kind: type[enum.Enum], raw, key: str, fields: dict, message: str):
 
 
 def instant(raw, key: str, fields: dict) -> datetime | None:
-    """An ISO 8601 date and time with a UTC offset (``2030-01-31T09:00:00Z``)."""
+    """An ISO 8601 date and time with a UTC offset (``2030-01-31T09:00:00Z``), in UTC."""
     if raw is None or raw == "":
         return None
     try:
-        value = datetime.fromisoformat(raw)
+        return parse_instant(raw)
+    except OutOfRange:
+        fields[key] = _("Give a date and time between the years 1 and 9999 in UTC.")
     except (TypeError, ValueError):
-        value = None
-    if value is None or value.tzinfo is None:
         fields[key] = _("Give a date and time with a UTC offset, e.g. 2030-01-31T09:00:00Z.")
-        return None
-    return value
+    return None
 
 
 def day(raw, key: str, fields: dict) -> date | None:

@@ -129,10 +129,7 @@ def limit_arg(fields: dict) -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    try:
-        limit = int(raw)
-    except ValueError:
-        limit = 0
+    limit = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
     if not 1 <= limit <= MAX_LIMIT:
         fields["limit"] = _("A number from 1 to %(limit)d.", limit=MAX_LIMIT)
         return DEFAULT_LIMIT

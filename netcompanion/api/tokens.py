@@ -70,6 +70,16 @@ def revoke(actor: User, token: ApiToken) -> None:
         db.session.flush()
 
 
+def revoke_created_by(member: User, actor: User | None) -> None:
+    """Revoke every live token the member created: a departing member takes them along."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.created_by_id == member.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by_id=actor.id if actor else None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
 def company_tokens(org_id: int) -> list[ApiToken]:
     return list(
         db.session.scalars(

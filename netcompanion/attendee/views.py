@@ -15,6 +15,7 @@ from ..exceptions import Rejected
 from ..extensions import db, limiter
 from ..formhelpers import form_status, perform, show_rejection
 from ..mail import mail_configured, send_mail
+from ..paging import page_number
 from ..ratelimits import configured, not_posting
 from ..scoping import current_org_id
 from . import service
@@ -31,7 +32,7 @@ PAGE_SIZE = 50
 def index(event_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
     search = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     pagination = db.paginate(
         service.attendees_query(ev, search), page=page, per_page=PAGE_SIZE, error_out=False
     )

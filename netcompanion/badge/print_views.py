@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from .. import filenames
 from ..attendee import service as attendees
 from ..attendee.importing import reissued_by_import
 from ..event import service as events
@@ -36,9 +37,14 @@ def _pdf_response(write, download_name: str):
     buffer = io.BytesIO()
     write(buffer)
     buffer.seek(0)
-    return send_file(
-        buffer, mimetype="application/pdf", as_attachment=True, download_name=download_name
+    response = send_file(
+        buffer,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filenames.download_name(download_name),
     )
+    response.headers["Cache-Control"] = "private, no-store"  # attendees' names: kept nowhere
+    return response
 
 
 @bp.route("/events/<event_id>/badges", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ import io
 import vobject
 from flask import Response, send_file
 
+from .. import filenames
 from ..attendee.models import Attendee
 from ..names import split_name
 
@@ -38,7 +39,7 @@ def download(card: str, name: str) -> Response:
         io.BytesIO(card.encode()),
         mimetype="text/vcard",
         as_attachment=True,
-        download_name=f"{name.strip() or 'contact'}.vcf",
+        download_name=filenames.download_name(name, "contact") + ".vcf",
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -11,7 +11,7 @@ from wtforms.validators import URL, Length, Optional, ValidationError
 
 from ..account.forms import email_field, strip
 from ..attendee.models import Availability
-from ..webform import BaseForm
+from ..webform import BaseForm, ListTextField
 from .items import CONTACT_FIELDS, MAX_NOTE, MAX_TAG, MAX_TAGS, clean_tags
 from .models import Capture, Rating
 
@@ -38,7 +38,7 @@ class CaptureForm(BaseForm):
         choices=lambda: [("", _l("Not known"))] + [(a.value, a.label) for a in Availability],
         default="",
     )
-    tags = StringField(
+    tags = ListTextField(
         _l("Interests"),
         filters=[strip],
         validators=[Length(max=1000)],

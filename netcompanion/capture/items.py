@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from ..attendee.models import DETAIL_LIMITS, Availability, read_badge_code
-from ..dbtypes import utcnow
+from ..dbtypes import OutOfRange, parse_instant, utcnow
 from . import cards
 from .models import EventQuestion, QuestionKind, Rating
 
@@ -129,7 +129,11 @@ def _instant(value, errors: dict) -> datetime | None:
     if instant.tzinfo is None:
         errors["captured_at"] = _("The time needs a UTC offset, such as Z or +02:00.")
         return None
-    return instant
+    try:
+        return parse_instant(value)
+    except OutOfRange:
+        errors["captured_at"] = _("Give a date and time between the years 1 and 9999 in UTC.")
+        return None
 
 
 def _who(raw: dict, item: Item, errors: dict) -> None:

@@ -12,6 +12,7 @@ from ..event import service as events
 from ..extensions import db
 from ..followup import queries as followup_queries
 from ..formhelpers import form_status
+from ..paging import page_number
 from ..scoping import current_org_id
 from . import editing, items, queries
 from .forms import CaptureForm, NoteForm
@@ -41,7 +42,7 @@ def index(event_id: str):
     args = request.args
     team = queries.recruiters(org_id)
     filters, recruiter = queries.filters_from(args, ev.event.id, team)
-    page = max(args.get("page", 1, type=int), 1)
+    page = page_number(args)
     pagination = db.paginate(
         queries.with_everything(queries.captures(org_id, filters)),
         page=page,

@@ -21,7 +21,7 @@ from ..dbtypes import utcnow
 from ..extensions import db
 from ..followup import service as followups
 from ..followup.models import FollowupList
-from ..paging import IdPage
+from ..paging import IdPage, page_number
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404
 from ..webhook import changes as webhooks
@@ -85,7 +85,7 @@ def index():
     args = request.args
     filters, shown = queries.filters_from(org_id, args)
     events = shown["events"]
-    number = max(args.get("page", 1, type=int), 1)
+    number = page_number(args)
     query = queries.contacts(org_id, filters)
     if filters.any:  # one pass over the matches gives the count and the page
         pagination = IdPage(

@@ -146,12 +146,17 @@ def _max_cards() -> int:
     return int(current_app.config["VCARD_IMPORT_MAX_CARDS"])
 
 
+def _read(data: bytes) -> list[vcard_reading.Card]:
+    max_properties = int(current_app.config["VCARD_IMPORT_MAX_PROPERTIES"])
+    return vcard_reading.read(data, _max_cards(), max_properties)
+
+
 def _upload(target: _Target):
     form = UploadForm()
     if target.refusal is None and form.validate_on_submit():
         data = form.file.data.read()
         try:
-            report = target.run(vcard_reading.read(data, _max_cards()), True)
+            report = target.run(_read(data), True)
         except Rejected as error:
             db.session.rollback()
             form.file.errors = [*form.file.errors, error.message]
@@ -197,7 +202,7 @@ def _confirm(target: _Target):
         return redirect(target.upload_url)
     waiting, path = claimed
     try:
-        report = target.run(vcard_reading.read(path.read_bytes(), _max_cards()), False)
+        report = target.run(_read(path.read_bytes()), False)
     except Rejected as error:  # the event or list changed since the preview
         db.session.rollback()
         path.rename(waiting)

@@ -3,23 +3,26 @@
 vobject parses each card's lines (``vcard_reading``); what it does not handle is done here first,
 deliberately:
 - text: UTF-8 with or without a BOM, UTF-16 with a BOM; a line that is not UTF-8 is read in the
-  charset its CHARSET parameter names, else as Windows-1252 (old Outlook and Windows phones);
+  charset its CHARSET parameter names, if a line can be in it, else as Windows-1252 (old
+  Outlook and Windows phones; see ``vcard_charsets``);
 - vCard 2.1 quoted-printable: a line ending in "=" continues on the next line (a soft line
   break, which vobject cannot parse), and the value is decoded in its CHARSET, falling back as
   above when the bytes do not fit the charset named (vobject would fail the whole file);
 - folded lines (a leading space or tab) are unfolded; LF, CRLF and CR line endings all work;
   the unindented data lines of an old phone's base64 photo stay with their photo;
 - only the properties an import keeps pass (``KEPT``): a photo is never decoded or stored, and an
-  exotic property some exporter adds cannot make a file unreadable.
+  exotic property some exporter adds cannot make a file unreadable;
+- a value is read up to ``MAX_VALUE`` characters: vobject reads text a character at a time.
 
 Broken structure raises ``VCardFileError`` naming the line: text outside a card, a card without
-END:VCARD, a line that is not a vCard line, more cards than allowed. Line numbers are the file's
-own (1 = first line), counted before unfolding, so they match what a text editor shows.
+END:VCARD, a line that is not a vCard line, more cards than allowed, a card with more properties
+than allowed (each is parsed, and a card of thousands is no contact), a kept line whose name and
+parameters run past ``MAX_HEAD`` bytes. Line numbers are the file's own (1 = first line),
+counted before unfolding, so they match what a text editor shows.
 """
 
 from __future__ import annotations
 
-import codecs
 import quopri
 import re
 from dataclasses import dataclass, field
@@ -28,7 +31,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import text_input
+from ..config import Defaults
 from ..exceptions import Rejected
+from .vcard_charsets import charset_of, decode
 
 #: Properties an import reads; every other line of a card is left out before parsing.
 KEPT = frozenset(
@@ -51,6 +56,12 @@ KEPT = frozenset(
 #: vobject would otherwise keep only what comes before the first one ("Doe, John" → "Doe").
 SINGLE_TEXT = frozenset({"KIND", "FN", "EMAIL", "TEL", "TITLE", "URL", "X-SOCIALPROFILE", "NOTE"})
 
+#: Characters of a value read: far more than any field keeps (a note keeps 5,000), so a cut
+#: loses nothing an import keeps, while a 20 MB line does not take vobject half a minute.
+MAX_VALUE = 65536
+#: Bytes of a line's name and parameters: real ones are a few dozen ("TEL;TYPE=CELL,PREF").
+MAX_HEAD = 1000
+
 _BASE64_DATA = re.compile(rb"[A-Za-z0-9+/=]+")
 #: An escape pair kept as it is, or a comma, or Google's escaped colon ("https\\://").
 _ESCAPES = re.compile(r"\\:|(\\.)|,")
@@ -70,6 +81,8 @@ class RawCard:
     lines: list[tuple[int, str]] = field(default_factory=list)
     #: (line number, property name) of the lines that lost characters no person types.
     cleaned: list[tuple[int, str]] = field(default_factory=list)
+    #: Content lines so far, kept or not.
+    properties: int = 0
 
     def text(self) -> str:
         body = "".join(line + "\r\n" for _number, line in self.lines)
@@ -87,7 +100,9 @@ _SIGNATURES = {
 }
 
 
-def split_cards(data: bytes, max_cards: int) -> list[RawCard]:
+def split_cards(
+    data: bytes, max_cards: int, max_properties: int = Defaults.VCARD_IMPORT_MAX_PROPERTIES
+) -> list[RawCard]:
     """Check the file's structure and return its cards; raise VCardFileError if it is broken."""
     data = _as_utf8_bytes(data)
     cards: list[RawCard] = []
@@ -151,7 +166,28 @@ def split_cards(data: bytes, max_cards: int) -> list[RawCard]:
                     card=current.number,
                 )
             )
-        elif name in KEPT:
+        else:
+            current.properties += 1
+            if current.properties > max_properties:
+                raise VCardFileError(
+                    _(
+                        "Card %(card)d (from line %(line)d) has more than %(limit)d properties "
+                        "(lines such as EMAIL or TEL), the most one card may have.",
+                        card=current.number,
+                        line=current.line,
+                        limit=max_properties,
+                    )
+                )
+            if name not in KEPT:
+                continue
+            if len(head) > MAX_HEAD:
+                raise VCardFileError(
+                    _(
+                        "Line %(line)d of card %(card)d could not be read.",
+                        line=number,
+                        card=current.number,
+                    )
+                )
             line, removed = _content_line(head, value, name)
             current.lines.append((number, line))
             if removed:
@@ -258,30 +294,6 @@ def _name(head: bytes) -> str:
     return name.rsplit(b".", 1)[-1].decode("ascii", "replace").upper()  # no "item1." group
 
 
-def _charset(params: list[bytes]) -> str | None:
-    for param in params:
-        key, _sep, value = param.partition(b"=")
-        if key.strip().upper() == b"CHARSET":
-            name = value.strip(b' "').decode("ascii", "replace")
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                return None
-    return None
-
-
-def _text(raw: bytes, charset: str | None) -> str:
-    """UTF-8 first (a file that says Latin-1 but holds UTF-8 is common), then the charset the
-    line names, then Windows-1252, whose every byte but five is a character, then Latin-1."""
-    for encoding in ("utf-8", charset, "cp1252"):
-        if encoding:
-            try:
-                return raw.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
-                continue
-    return raw.decode("latin-1")
-
-
 def _escape(match: re.Match, single_text: bool) -> str:
     if match.group(1):
         return match.group(1)
@@ -293,12 +305,22 @@ def _escape(match: re.Match, single_text: bool) -> str:
 _QP = (b"ENCODING=QUOTED-PRINTABLE", b"QUOTED-PRINTABLE")
 
 
+def _cut(text: str) -> str:
+    """The value's first ``MAX_VALUE`` characters, without half an escape pair at the end."""
+    if len(text) <= MAX_VALUE:
+        return text
+    text = text[:MAX_VALUE]
+    if (len(text) - len(text.rstrip("\\"))) % 2:
+        text = text[:-1]
+    return text
+
+
 def _content_line(head: bytes, value: bytes, name: str) -> tuple[str, bool]:
     """The line as vobject reads it: quoted-printable decoded, text in Unicode, commas in
     single-valued text escaped, no control characters; and whether its value lost any that
     ``text_input`` refuses (a carriage return left from unfolding is no loss)."""
     params = head.split(b";")
-    charset = _charset(params[1:])
+    charset = charset_of(params[1:])
     if any(p.strip().upper() in _QP for p in params):
         kept = [params[0]] + [
             p
@@ -306,12 +328,13 @@ def _content_line(head: bytes, value: bytes, name: str) -> tuple[str, bool]:
             if p.strip().upper() not in _QP and p.strip().upper().partition(b"=")[0] != b"CHARSET"
         ]
         head = b";".join(kept)
-        text = _text(quopri.decodestring(value), charset)
+        text = decode(quopri.decodestring(value), charset)
         # Newlines were encoded (=0D=0A); as text they are escaped, the vCard 3.0 way.
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     else:
-        text = _text(value, charset)
+        text = decode(value, charset)
+    text = _cut(text)
     text = _ESCAPES.sub(lambda m: _escape(m, name in SINGLE_TEXT), text)
     text, removed = text_input.clean(text.replace("\r", ""))
-    head_text = text_input.clean(_text(head, charset).replace("\r", ""))[0]
+    head_text = text_input.clean(decode(head, charset).replace("\r", ""))[0]
     return f"{head_text}:{text}", removed

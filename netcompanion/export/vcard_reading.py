@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 
 from ..attendee.models import DETAIL_LIMITS
 from ..capture import items
+from ..config import Defaults
 from .vcard_lines import RawCard, VCardFileError, split_cards
 
 #: Categories that say nothing about the person: Google adds "myContacts" to every contact.
@@ -61,9 +62,11 @@ class Card:
         return hashlib.sha256(content.encode()).hexdigest()
 
 
-def read(data: bytes, max_cards: int) -> list[Card]:
+def read(
+    data: bytes, max_cards: int, max_properties: int = Defaults.VCARD_IMPORT_MAX_PROPERTIES
+) -> list[Card]:
     """Every card of the file, in order; raise VCardFileError when the file is unreadable."""
-    return [_card(raw) for raw in split_cards(data, max_cards)]
+    return [_card(raw) for raw in split_cards(data, max_cards, max_properties)]
 
 
 def _card(raw: RawCard) -> Card:
@@ -194,7 +197,7 @@ def _cut(card: Card, key: str, value: str, label: str) -> str:
 def _emails(card: Card, lines: list) -> list[str]:
     """Valid addresses, preferred first, each once; invalid ones are warned about."""
     ordered = sorted(enumerate(lines), key=lambda pair: (_preference(pair[1]), pair[0]))
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a repeat is found at once
     for _index, line in ordered:
         value = _value(line)
         if value.lower().startswith("mailto:"):
@@ -208,9 +211,8 @@ def _emails(card: Card, lines: list) -> list[str]:
                 _("“%(value)s” is not a valid email address and was left out.", value=value[:80])
             )
             continue
-        if email not in found:
-            found.append(email)
-    return found
+        found.setdefault(email)
+    return list(found)
 
 
 _PHONE_KIND = {"CELL": 0, "MOBILE": 0, "IPHONE": 0, "FAX": 2, "PAGER": 2}
@@ -224,7 +226,7 @@ def _phones(card: Card, lines: list) -> list[str]:
         kind = min((_PHONE_KIND.get(t, 1) for t in _types(line)), default=1)
         return (_preference(line), kind, index)
 
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and a repeat is found at once
     for _index, line in sorted(enumerate(lines), key=rank):
         value = _one_line(_value(line))
         if value.lower().startswith("tel:"):  # vCard 4.0: TEL;VALUE=uri:tel:+49-170-…;ext=1
@@ -239,9 +241,8 @@ def _phones(card: Card, lines: list) -> list[str]:
                 )
             )
             continue
-        if value not in found:
-            found.append(value)
-    return found
+        found.setdefault(value)
+    return list(found)
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -253,7 +254,7 @@ def _is_web(url: str) -> bool:
 
 def _urls(card: Card, lines: list) -> list[str]:
     """Fill LinkedIn and website; return the other web addresses for the note."""
-    others: list[str] = []
+    others: dict[str, None] = {}  # ordered, and a repeat is found at once
     for line in sorted(lines, key=_preference):
         url = _value(line)
         if not url:
@@ -277,9 +278,9 @@ def _urls(card: Card, lines: list) -> list[str]:
         key = "linkedin_url" if "linkedin.com/" in url.lower() else "website_url"
         if not card.details[key]:
             card.details[key] = url
-        elif url not in (card.details[key], *others):
-            others.append(url)
-    return others
+        elif url != card.details[key]:
+            others.setdefault(url)
+    return list(others)
 
 
 def _tags(card: Card, lines: list) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from ..paging import page_number
 from . import coming, queries
 
 bp = Blueprint("today", __name__)
@@ -28,7 +29,7 @@ def index():
     today = queries.user_today(user)
     pagination = queries.page_of(
         queries.due_entries(user, today, everyone=everyone),
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=page_number(request.args),
         per_page=PAGE_SIZE,
         total=queries.due_count(user, today, everyone=everyone),
     )

@@ -18,6 +18,7 @@ from ..exceptions import Rejected
 from ..extensions import db
 from ..formhelpers import form_status
 from ..outreach.models import MessageTemplate
+from ..paging import page_number
 from ..redirects import safe_next
 from ..scoping import current_org_id, get_or_404, scoped
 from . import entries, queries, service
@@ -87,7 +88,7 @@ def show(list_id: str):
         lst,
         filters,
         today,
-        page=max(args.get("page", 1, type=int), 1),
+        page=page_number(args),
         total=counts.get(stage.id, 0) if stage else sum(counts.values()),
     )
     return render_template(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, send_file
 from flask_login import login_required
 
+from .. import filenames
 from ..scoping import get_or_404
 from .models import Job, Status
 from .runner import file_path
@@ -40,4 +41,7 @@ def download(job_id: str):
     path = file_path(job)
     if not path.exists():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=job.download_name or path.name)
+    name = filenames.download_name(job.download_name or "", path.name)
+    response = send_file(path, as_attachment=True, download_name=name)
+    response.headers["Cache-Control"] = "private, no-store"  # a company's file: kept nowhere
+    return response

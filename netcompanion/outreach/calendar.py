@@ -5,7 +5,7 @@ Rules:
   SHA-256 is stored (``User.calendar_key_hash``), so the database alone opens no feed. Only
   that exact spelling of the key opens it (``netcompanion.tokens``).
 - Making a new key replaces the hash and turning the feed off clears it: the old URL answers
-  404 at once. A removed member's feed answers 404 too.
+  404 at once. Removing a member clears their key, so a member invited back has no feed.
 - The feed holds one all-day event per active entry the member owns whose list is not archived
   and whose contact is not merged, due from 30 days ago (overdue ones stay on their due date)
   to a year ahead. Each event's UID is the entry's public id, so calendars update it in place

@@ -6,7 +6,8 @@ together during a receiver's outage do not all come back in the same second). Th
 failed attempt of a round is the last: the delivery is ``failed``, about 21 hours after the
 first try. A 429 or 503 with ``Retry-After`` waits at least that long (at most 12 hours).
 
-What fails: no connection, a timeout, a TLS error, and any answer but 2xx. Every 4xx is retried
+What fails: no connection, a timeout, a TLS error, an answer cut short (see ``sending``), and
+any answer but 2xx. Every 4xx is retried
 too, except 410 Gone: a receiver answering 400, 401, 403 or 404 is far more often mid-deploy or
 misconfigured (a route renamed, a secret not yet rolled out) than refusing this event for good,
 and the schedule is short and bounded, while giving up at once would lose the event. 410 says

@@ -7,6 +7,10 @@ could resolve anew. TLS is verified against the host name (the system's CAs, plu
 TLS handshake included, ``WEBHOOK_READ_TIMEOUT`` seconds in all, whatever the receiver trickles.
 Redirects are not followed (a 3xx is an answer like any other). Of the response, only the status,
 the Retry-After header and, for errors, the first 500 characters of the body are kept.
+
+A delivery counts only on a whole answer: a status line and headers ended by their blank line,
+and for a 2xx the whole body its framing announces (Content-Length or chunks). A receiver that
+closes mid-status, mid-headers or mid-body has not answered: the attempt failed and is retried.
 """
 
 from __future__ import annotations
@@ -114,10 +118,47 @@ class _Deadline:
         self._timer.cancel()
 
 
+class _LastLine:
+    """A response's stream that remembers the last line read from it."""
+
+    def __init__(self, fp):
+        self._fp, self.last = fp, b""
+
+    def readline(self, *args):
+        self.last = self._fp.readline(*args)
+        return self.last
+
+    def __getattr__(self, name):
+        return getattr(self._fp, name)
+
+
+class _WholeHeadResponse(http.client.HTTPResponse):
+    """http.client takes the end of the stream for the end of the headers, and a status line
+    without its line end for a whole one; here both are a receiver that never finished."""
+
+    def __init__(self, sock, *args, **kwargs):
+        super().__init__(sock, *args, **kwargs)
+        self.fp = _LastLine(self.fp)
+
+    def begin(self):
+        super().begin()
+        if self.fp.last not in (b"\r\n", b"\n"):
+            raise http.client.RemoteDisconnected("The receiver closed its answer mid-headers.")
+
+
+def _read_whole_body(response: http.client.HTTPResponse) -> None:
+    """Read (and drop) the body to its announced end; IncompleteRead when it is cut short."""
+    while response.read(64 * 1024):
+        pass
+    if response.length:  # read(amt) ends quietly at a close before the Content-Length
+        raise http.client.IncompleteRead(b"", response.length)
+
+
 def _exchange(raw, host, port, path, body, headers, settings: Settings, started: float) -> Answer:
     """TLS, the request and the answer, on a connected socket, within the read timeout."""
     raw.settimeout(settings.read_timeout)
     connection = http.client.HTTPSConnection(host, port)
+    connection.response_class = _WholeHeadResponse
     with _Deadline(settings.read_timeout) as deadline:
         deadline.sock = raw
         try:
@@ -134,7 +175,15 @@ def _exchange(raw, host, port, path, body, headers, settings: Settings, started:
                 response_ms=_ms(started),
                 retry_after=response.getheader("Retry-After"),
             )
-            if not answer.ok:
+            if answer.ok:
+                try:
+                    _read_whole_body(response)
+                except http.client.IncompleteRead:
+                    message = (
+                        f"HTTP {response.status}, but the body ended before its announced end."
+                    )
+                    return Answer(response_ms=_ms(started), error=_cut(message))
+            else:
                 with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
                     # A body that never comes still leaves the status to go by.
                     answer.error = _cut(response.read(READ_AT_MOST).decode("utf-8", "replace"))

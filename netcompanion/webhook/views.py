@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from ..exceptions import Rejected
 from ..extensions import db, login_manager
 from ..formhelpers import perform, show_rejection
+from ..paging import page_number
 from ..scoping import current_org_id, get_or_404
 from . import schedule, service, signing
 from .forms import ConfirmForm, EndpointForm
@@ -73,7 +74,7 @@ def create():
 def _render_show(endpoint: WebhookEndpoint, form: EndpointForm | None = None, status: int = 200):
     wanted = request.args.get("state", "")
     state = DeliveryState(wanted) if wanted in {s.value for s in DeliveryState} else None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args)
     pagination = db.paginate(
         service.deliveries(endpoint, state), page=page, per_page=PAGE_SIZE, error_out=False
     )

@@ -256,3 +256,116 @@ def test_opening_an_invitation_link_does_not_sign_anyone_out(client, make_compan
     token = invitation_token(client.get("/team"))
     assert client.get(f"/invite/{token}").status_code == 200
     assert client.get("/team").status_code == 200  # still signed in as the owner
+
+
+def _as_seen_by_inviter(page: str, email: str, token: str) -> str:
+    """A page with what differs between any two invitations blanked: address, link, token."""
+    page = page.replace(email, "EMAIL").replace(token, "TOKEN")
+    page = re.sub(r'name="csrf-token" content="[^"]+"', "", page)
+    page = re.sub(r'value="[A-Za-z0-9._-]{40,}"', "", page)  # CSRF fields
+    return re.sub(r"/team/invitations/[A-Za-z0-9_-]+/", "/team/invitations/ID/", page)
+
+
+def test_inviting_another_companys_member_looks_like_inviting_a_stranger(
+    client, new_client, make_company, make_member, caplog
+):
+    import logging
+
+    elsewhere = make_member(make_company("Zeta Recruiting"))
+    owner = make_company("Acme Talent")
+    login(client, owner)
+
+    def acme_invitations():
+        query = select(Invitation).where(Invitation.organization_id == owner.organization_id)
+        return db.session.scalars(query).all()
+
+    seen = []
+    for email in ("stranger@example.com", elsewhere.email):
+        for invitation in acme_invitations():  # one pending invitation on the page at a time
+            invitation.revoked_at = utcnow()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            answer = invite(client, email=email)
+        team = client.get("/team")
+        token = invitation_token(team)
+        accept = new_client().get(f"/invite/{token}")
+        seen.append(
+            (
+                answer.status_code,
+                answer.headers["Location"],
+                _as_seen_by_inviter(team.get_data(as_text=True), email, token),
+                accept.status_code,
+                _as_seen_by_inviter(accept.get_data(as_text=True), email, token),
+                _as_seen_by_inviter(re.sub(r"Message-ID: .*", "", caplog.text), email, token),
+            )
+        )
+    assert seen[0] == seen[1]
+    assert seen[0][0] == 302 and seen[0][3] == 200 and "/invite/TOKEN" in seen[0][5]
+    assert len(acme_invitations()) == 2
+
+
+def invitation_to(email: str) -> Invitation:
+    return db.session.scalars(
+        select(Invitation).where(Invitation.email == email).order_by(Invitation.id.desc())
+    ).first()
+
+
+def _invite_member_of_other_company(client, make_company, make_member, role=Role.RECRUITER):
+    zeta_owner = make_company("Zeta Recruiting")
+    moving = make_member(zeta_owner, role)
+    acme_owner = make_company("Acme Talent")
+    login(client, acme_owner)
+    invite(client, email=moving.email, role="admin")
+    return zeta_owner, moving, acme_owner, invitation_token(client.get("/team"))
+
+
+def test_member_of_another_company_moves_with_their_own_password(
+    client, new_client, make_company, make_member
+):
+    zeta_owner, moving, acme_owner, token = _invite_member_of_other_company(
+        client, make_company, make_member
+    )
+    old_session = new_client()
+    login(old_session, moving)
+    password_hash = moving.password_hash
+
+    invitee = new_client()
+    joined = invitee.submit(f"/invite/{token}", {"name": "Mo Ving", "password": PASSWORD})
+    assert joined.status_code == 302
+    db.session.refresh(moving)
+    assert moving.organization_id == acme_owner.organization_id
+    assert moving.role is Role.ADMIN and moving.name == "Mo Ving"
+    assert moving.password_hash == password_hash
+    assert b"Hello, Mo" in invitee.get("/").data
+    assert old_session.get("/team").status_code == 302  # signed out of the company they left
+    assert [m.id for m in members(zeta_owner.organization_id)] == [zeta_owner.id]
+
+
+def test_a_wrong_password_moves_nobody_and_keeps_the_link(
+    client, new_client, make_company, make_member
+):
+    zeta_owner, moving, acme_owner, token = _invite_member_of_other_company(
+        client, make_company, make_member
+    )
+    invitee = new_client()
+    refused = invitee.submit(f"/invite/{token}", {"name": "Mo", "password": "not the password"})
+    assert refused.status_code == 422
+    assert b"this is not its password" in refused.data
+    db.session.refresh(moving)
+    assert moving.organization_id == zeta_owner.organization_id and moving.name != "Mo"
+    assert invitation_to(moving.email).accepted_at is None
+    assert invitee.get(f"/invite/{token}").status_code == 200
+
+
+def test_the_only_owner_of_a_company_cannot_leave_it_ownerless(client, new_client, make_company):
+    zeta_owner = make_company("Zeta Recruiting")
+    acme_owner = make_company("Acme Talent")
+    login(client, acme_owner)
+    invite(client, email=zeta_owner.email)
+    token = invitation_token(client.get("/team"))
+    refused = new_client().submit(f"/invite/{token}", {"name": "Z", "password": PASSWORD})
+    assert refused.status_code == 409
+    assert b"You are the only owner of Zeta Recruiting" in refused.data
+    db.session.refresh(zeta_owner)
+    assert zeta_owner.organization_id != acme_owner.organization_id
+    assert invitation_to(zeta_owner.email).accepted_at is None

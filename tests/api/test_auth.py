@@ -203,3 +203,57 @@ def test_a_respelt_token_gets_the_answer_an_unknown_one_gets(app, make_company, 
     variants = [v for v in variants if "\0" not in v and "\n" not in v and v.strip(" \t") == v]
     for variant in variants + [secret.upper(), "NCT_" + secret[4:], secret + "\u00a0"]:
         assert answer(variant) == unknown, variant
+
+
+WRITES = ("POST", "PATCH", "DELETE")
+
+
+def api_writes(app):
+    """(method, path) of every write some API route takes, and of every one it refuses."""
+    from tests.routes import allowed_methods, sample_path
+
+    paths = {sample_path(app, r) for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
+    for path in sorted(paths):
+        allowed = allowed_methods(app, path)
+        for method in WRITES:
+            yield method, path, method in allowed
+
+
+def test_writes_without_credentials_answer_401_not_csrf(app, client, spec):
+    from tests.api.conftest import check_response
+
+    taken = 0
+    for method, path, allowed in api_writes(app):
+        answer = client.open(path, method=method, json={})
+        if not allowed:
+            assert answer.status_code == 405, (method, path)
+            continue
+        check_response(spec, answer)
+        assert answer.status_code == 401, (method, path, answer.json)
+        assert answer.json == {
+            "error": {"code": "unauthorized", "message": answer.json["error"]["message"]}
+        }
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer realm=")
+        taken += 1
+    assert taken >= 9  # every write the API has
+
+
+def test_a_session_cookie_without_a_sign_in_is_no_credential(app, client):
+    client.csrf_token()  # a visitor's session cookie, holding a CSRF token but no member
+    assert client.get_cookie("session") is not None
+    for method, path, allowed in api_writes(app):
+        if allowed:
+            answer = client.open(path, method=method, json={})
+            assert answer.status_code == 401, (method, path)
+            assert answer.json["error"]["code"] == "unauthorized"
+
+
+def test_signed_in_writes_without_the_csrf_token_are_refused_as_before(
+    app, make_company, login_as, client
+):
+    login_as(make_company())
+    for method, path, allowed in api_writes(app):
+        if allowed:
+            answer = client.open(path, method=method, json={})
+            assert answer.status_code == 400, (method, path)
+            assert answer.json["error"]["code"] == "csrf_failed"

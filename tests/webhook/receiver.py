@@ -28,6 +28,10 @@ class Reply:
     trickle: float = 0.0
     #: Called when the request arrived, before the answer.
     then: Callable[[], None] | None = None
+    #: Send exactly these bytes instead of an answer (a broken one, say), then hang up.
+    raw: bytes | None = None
+    #: Seconds to keep the connection open after ``raw`` before hanging up.
+    hold: float = 0.0
 
 
 @dataclass
@@ -59,6 +63,9 @@ class _Handler(BaseHTTPRequestHandler):
             reply.then()
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.raw is not None:
+            self._send_raw(reply)
+            return
         payload = reply.body.encode()
         head = f"HTTP/1.1 {reply.status} Status\r\nContent-Length: {len(payload)}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in reply.headers.items())
@@ -73,6 +80,16 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(raw)
         except OSError:
             pass  # the client gave up, as it should on a slow answer
+        self.close_connection = True
+
+    def _send_raw(self, reply: Reply) -> None:
+        try:
+            self.wfile.write(reply.raw)
+            self.wfile.flush()
+            time.sleep(reply.hold)
+            self.request.unwrap()  # a clean TLS close: the answer ends where the bytes end
+        except OSError:
+            pass
         self.close_connection = True
 
     def log_message(self, format, *args):  # quiet

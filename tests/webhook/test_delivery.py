@@ -337,3 +337,54 @@ def test_an_address_beyond_ascii_is_requested_percent_encoded(
     queue(owner)
     assert make_worker().run_once() == {"delivered": 1}
     assert [r.path for r in receiver.requests] == ["/ho%C3%B6k?f%C3%BCr=%C3%BC"]
+
+
+BROKEN_ANSWERS = {
+    "closed after the status line": Reply(raw=b"HTTP/1.1 200 OK\r\n"),
+    "status line without its end": Reply(raw=b"HTTP/1.1 200"),
+    "half a header": Reply(raw=b"HTTP/1.1 200 OK\r\nContent-Le"),
+    "headers without the blank line": Reply(raw=b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"),
+    "Content-Length body cut short": Reply(raw=b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok"),
+    "chunked body cut short": Reply(
+        raw=b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"
+    ),
+    "status line, then silence": Reply(raw=b"HTTP/1.1 200 OK\r\n", hold=3),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_ANSWERS.values(), ids=BROKEN_ANSWERS.keys())
+def test_an_answer_cut_short_is_a_failed_attempt_retried_on_schedule(
+    make_company, make_endpoint, make_worker, receiver, clock, broken
+):
+    owner = make_company()
+    make_endpoint(owner, receiver.url("/broken"))
+    receiver.script("/broken", broken)
+    queue(owner)
+    assert make_worker().run_once() == {"retrying": 1}
+    (delivery,) = deliveries()
+    assert delivery.state is DeliveryState.PENDING and delivery.delivered_at is None
+    assert delivery.last_status is None and delivery.last_error
+    assert delivery.next_attempt_at == clock.now + SCHEDULE[0] * 1.1  # jitter at half
+    (attempt,) = attempts(delivery)
+    assert attempt.status is None and attempt.error == delivery.last_error
+
+
+WHOLE_ANSWERS = {
+    "Content-Length": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    "no body": b"HTTP/1.1 204 No Content\r\n\r\n",
+    "chunked": b"HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+    "body to the close": b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthanks",
+    "bare line ends": b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+}
+
+
+@pytest.mark.parametrize("whole", WHOLE_ANSWERS.values(), ids=WHOLE_ANSWERS.keys())
+def test_a_whole_answer_however_framed_is_delivered(
+    make_company, make_endpoint, make_worker, receiver, whole
+):
+    owner = make_company()
+    make_endpoint(owner, receiver.url("/whole"))
+    receiver.script("/whole", Reply(raw=whole))
+    queue(owner)
+    assert make_worker().run_once() == {"delivered": 1}
+    assert deliveries()[0].state is DeliveryState.DELIVERED
