@@ -10,9 +10,10 @@
 // A scanner opened before this worker ran is kept when the page asks ("keep-page", from
 // static/pwa/register.js); signing out deletes the kept pages, as they carry the member's name.
 // A new deploy takes over at the next navigation: the open page checks for it in the background
-// (static/pwa/register.js), its worker installs and waits, and the next navigation hands over
-// and has the browser ask again, so that page arrives whole from the new version. Until then an
-// open page keeps the files it started with; a navigation never waits on the network for this.
+// (static/pwa/register.js), its worker installs and waits, and the next navigation hands over:
+// the new worker, once active, loads that page again, so it arrives whole from the new version.
+// Until then an open page keeps the files it started with; a navigation never waits on the
+// network for this.
 // The attendee badge pages under /me/ have their own worker; the narrower scope wins there.
 "use strict";
 
@@ -50,9 +51,26 @@ self.addEventListener("activate", (event) => {
         if (name.startsWith(PREFIX) && !keep.includes(name)) await caches.delete(name);
       }
       await self.clients.claim();
-    })(),
+    })().then(loadHandOverPage),
   );
 });
+
+/** The page the last worker answered with an empty page when it handed over to this one. */
+let handOverPage = null;
+
+/**
+ * Load the hand-over page again, now through this worker. Not awaited by the activation: the
+ * navigation's own request waits for this worker to be active.
+ */
+function loadHandOverPage() {
+  if (!handOverPage) return;
+  const id = handOverPage;
+  handOverPage = null;
+  self.clients
+    .get(id)
+    .then((client) => client?.navigate(client.url))
+    .catch(() => {}); // the page was closed meanwhile, or went elsewhere: nothing to load
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
@@ -63,11 +81,11 @@ self.addEventListener("fetch", (event) => {
 
   if (request.mode === "navigate") {
     if (SCANNER_PATH.test(url.pathname)) {
-      event.respondWith(handOverOr(() => scannerPage(event, url)));
+      event.respondWith(handOverOr(event, () => scannerPage(event, url)));
     } else if (url.pathname === LATEST_SCANNER) {
-      event.respondWith(handOverOr(() => startPage(request)));
+      event.respondWith(handOverOr(event, () => startPage(request)));
     } else if (!url.pathname.startsWith("/me/")) {
-      event.respondWith(handOverOr(() => page(request)));
+      event.respondWith(handOverOr(event, () => page(request)));
     }
     return;
   }
@@ -92,23 +110,30 @@ function withTimeout(promise, ms) {
   });
 }
 
+/** Whether this worker has handed over to the next one: it does so once, and never loops. */
+let handedOver = false;
+
 /**
  * Answer a navigation with ``answer()``, unless a new deploy's worker is installed and waiting.
  *
- * Then this worker hands over: the new one activates once this answer is given (a worker is not
- * replaced mid-event) and the empty page asks again at once, through it. Only when this
- * navigation is the sole open page: activating swaps the worker under every page, and another
- * tab's running code must not start fetching the new version's files.
+ * Then this worker hands over: it answers with an empty page and tells the new worker which page
+ * that is; the new one activates once this worker is idle (a worker is not replaced mid-event)
+ * and loads the page again, through itself. Only when this navigation is the sole open page:
+ * activating swaps the worker under every page, and another tab's running code must not start
+ * fetching the new version's files. The empty page asks again by itself after a while, in case
+ * the new worker never takes over; this worker then answers it as usual.
  */
-async function handOverOr(answer) {
+async function handOverOr(event, answer) {
   const next = self.registration.waiting;
-  if (next?.state !== "installed") return answer();
+  if (handedOver || next?.state !== "installed" || !event.resultingClientId) return answer();
   const pages = await self.clients.matchAll({ type: "window" });
   if (pages.length > 1) return answer();
-  next.postMessage({ type: "skip-waiting" });
-  const body = '<!doctype html><meta charset="utf-8"><link rel="icon" href="/static/img/icon.svg">';
+  handedOver = true;
+  next.postMessage({ type: "skip-waiting", page: event.resultingClientId });
+  // Nothing in it to fetch: any request to this worker would hold the new one back.
+  const body = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">';
   return new Response(body, {
-    headers: { "Content-Type": "text/html; charset=utf-8", Refresh: "0", "Cache-Control": "no-store" },
+    headers: { "Content-Type": "text/html; charset=utf-8", Refresh: "3", "Cache-Control": "no-store" },
   });
 }
 
@@ -180,6 +205,7 @@ async function staleWhileRevalidate(event, request) {
 self.addEventListener("message", (event) => {
   // The worker it replaces hands over, at a navigation.
   if (event.data?.type === "skip-waiting" && event.source instanceof ServiceWorker) {
+    handOverPage = typeof event.data.page === "string" ? event.data.page : null;
     event.waitUntil(self.skipWaiting());
     return;
   }
