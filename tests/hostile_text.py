@@ -4,7 +4,7 @@ right-to-left text, typos; and the same text with at least one character the app
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
@@ -91,14 +91,74 @@ _offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
 )
 
+#: Date-time text at the edges of what ISO 8601 and the databases hold, right and wrong.
+_DAYS = ["0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30", "2028-02-29", "2030-02-29"]
+_DAYS += ["0000-12-31", "10000-01-01", "2030-13-01", "2030-W01-1", "20300101"]
+_TIMES = ["00:00:00", "00:59:59", "23:59:59", "23:00", "00", "23:59:60", "24:00:00", "12:60:00"]
+_FRACTIONS = ["", ".5", ".999999", ".123456789", ",5", "."]
+_OFFSETS = ["Z", "+00:00", "-00:00", "+01:00", "-01:00", "+23:59", "-23:59", "+00:00:30.5"]
+_OFFSETS += ["", "z", "+24:00", "-24:00", "+99:99", "+01:60", "+0100", "+01", "+1:00", " +01:00"]
+
+
+@st.composite
+def edge_instants(draw) -> str:
+    """ISO 8601 date-time text in years 1 and 9999 and just outside, with fractions and offsets
+    that Python, ISO 8601 or the databases take or refuse."""
+    day, time = draw(st.sampled_from(_DAYS)), draw(st.sampled_from(_TIMES))
+    separator = draw(st.sampled_from(["T", "T", " ", "t"]))
+    return (
+        day + separator + time + draw(st.sampled_from(_FRACTIONS)) + draw(st.sampled_from(_OFFSETS))
+    )
+
+
 #: Date-time text as clients send it, right and wrong: any offset, none, out of range, garbage.
 instants = st.one_of(
     overflowing_instants(),
     st.datetimes(timezones=_offsets).map(datetime.isoformat),
     st.datetimes().map(datetime.isoformat),
     st.sampled_from(["2030-01-01", "2030-01-31T09:00:00Z", "24:00", "", "1e3", "0"]),
+    edge_instants(),
     texts,
 )
+
+
+#: Date text at the edges: the first and last days there are, and just outside them.
+edge_dates = st.one_of(
+    st.sampled_from(_DAYS + ["0001-01-01T00:00:00Z", "9999-12-31Z", "1", "-0001-01-01"]),
+    st.dates().map(date.isoformat),
+    texts,
+)
+
+#: Lone surrogates as a JSON text can spell them: escapes in either case, a high one before a
+#: character that is not a low one, a low one first, two highs.
+SURROGATE_ESCAPES = [r"\ud800", r"\uDFFF", r"\udbff\u0041", r"\udc00\ud800", r"\uD83D\uD83D"]
+
+
+@st.composite
+def surrogate_strings(draw) -> str:
+    """A JSON string literal (quotes included) holding at least one lone surrogate escape
+    among other text; ``json.dumps`` cannot write one from a Python string."""
+    before, after = draw(texts), draw(texts)
+    literal = json.dumps(before)[:-1] + draw(st.sampled_from(SURROGATE_ESCAPES))
+    return literal + json.dumps(after)[1:]
+
+
+def _opening(key: str, brackets: str) -> str:
+    return "[" if brackets == "[" else "{" + json.dumps(key) + ":"
+
+
+@st.composite
+def deep_json(draw, min_depth: int = 33, max_depth: int = 2000) -> str:
+    """JSON text nesting arrays and objects ``min_depth`` to ``max_depth`` levels deep, built as
+    text (the encoder recurses too), with brackets and quotes in its keys and strings."""
+    depth = draw(st.integers(min_depth, max_depth))
+    kinds = draw(st.lists(st.sampled_from("[{"), min_size=1, max_size=8))
+    key = draw(_bracketed)
+    space = draw(st.sampled_from(["", " ", "\n\t"]))
+    inner = json.dumps(draw(st.one_of(st.none(), st.integers(), _bracketed)))
+    openings = [_opening(key, kinds[level % len(kinds)]) for level in range(depth)]
+    closings = ["]" if o == "[" else "}" for o in reversed(openings)]
+    return space.join(openings) + inner + space.join(closings)
 
 
 def row_counts() -> dict[str, int]:

@@ -6,14 +6,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from netcompanion import json_body
 from netcompanion.api import openapi
-from tests.api.test_text_refusals import OPERATIONS
+from tests.api.test_text_refusals import OPERATIONS, _put
 from tests.conftest import login
-from tests.hostile_text import nested_json, row_counts
+from tests.hostile_text import (
+    SURROGATE_ESCAPES,
+    deep_json,
+    nested_json,
+    row_counts,
+    surrogate_strings,
+)
 from tests.test_isolation_sweep import path_for
 
 DEEP = {
@@ -52,6 +58,78 @@ def test_the_scan_measures_nesting_as_the_decoder_does(case):
     assert json_body.too_deep(text) == (depth > json_body.MAX_DEPTH)
     if depth <= json_body.MAX_DEPTH:
         json.loads(text)
+
+
+def _deepest(text: str) -> int:
+    """How deep ``text`` nests, read one character at a time: what the scan must agree with.
+
+    A backslash escapes a backslash or a quote after it (in a JSON string the other escapes
+    hold neither a quote nor a bracket); an unterminated string runs to the end.
+    """
+    depth = deepest = 0
+    inside = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+            if char in '\\"':
+                continue
+        if char == "\\":
+            escaped = True
+        elif char == '"':
+            inside = not inside
+        elif not inside and char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not inside and char in "]}":
+            depth -= 1
+    return deepest
+
+
+@given(st.text(st.sampled_from('[]{}"\\ a\ud800é'), max_size=120), st.integers(0, 6))
+def test_the_scan_agrees_with_a_reading_one_character_at_a_time(text, limit):
+    """Any text, JSON or not: balanced or not, strings left open, quotes and backslashes
+    anywhere, so that each of the scan's shortcuts is taken and checked."""
+    assert json_body.too_deep(text, limit) == (_deepest(text) > limit)
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        ('["\\\\"' + ", [" * 40 + "]" * 40 + "]", True),  # an escaped backslash ends the string
+        ('["\\\\\\"' + "[" * 40 + "]" * 40 + '"]', False),  # then an escaped quote: still text
+        ('{"' + "[{" * 40 + '": 1}', False),  # brackets in a key
+        ('["\\u005b' + "\\u007b" * 40 + '"]', False),  # brackets escaped as \\u
+        ('["\\ud800' + "[" * 40 + '"]', False),
+        ('["é😀' + "{" * 40 + '", ' + "[" * 33 + "]" * 33 + "]", True),
+        ('"' + "[" * 40, False),  # one unterminated string
+        ("[" * 33 + '"' + "]" * 33, True),  # too deep before an unterminated string
+        ("[" * 33 + "]" * 33, True),
+        ("[]" * 1000 + "[" * 32 + "]" * 32, False),  # halved, then exactly at the limit
+        ("[" * 31 + "[]" * 1000 + "]" * 31 + "[" * 33, True),  # ends deeper than the limit
+        ("]" * 100 + "[" * 100 + "]" * 100, False),  # below zero first
+        ("[[]" * 40 + "]" * 40, True),  # each "[]" round removes little
+    ],
+)
+def test_the_scan_at_its_edges(text, deep):
+    assert _deepest(text) > json_body.MAX_DEPTH if deep else _deepest(text) <= json_body.MAX_DEPTH
+    assert json_body.too_deep(text) is deep
+
+
+def test_large_bodies_are_scanned_as_a_whole():
+    strings = json.dumps(["[[{" + '\\"' * 3 + "}]]" * 20] * 130_000)
+    assert len(strings) > 10_000_000 and not json_body.too_deep(strings)
+    assert json_body.too_deep("[" * 1_000_000)
+    assert json_body.too_deep(strings[:-1] + ", " + _nest(32) + "]")  # in the outer array
+    assert not json_body.too_deep(strings[:-1] + ", " + _nest(31) + "]")
+    with pytest.raises(json_body.TooDeep):
+        json_body.decode(("[" * 1_000_000).encode("utf-16"))
+
+
+def test_bodies_in_utf_16_and_32_are_measured_alike():
+    for encoding in ("utf-16", "utf-16-le", "utf-32-be"):
+        assert json_body.decode(_nest(32).encode(encoding)) is not None
+        with pytest.raises(json_body.TooDeep):
+            json_body.decode(_nest(33).encode(encoding))
 
 
 def _api_send(api, method, template, ids, raw: bytes):
@@ -128,3 +206,67 @@ def test_a_page_read_without_a_body_is_not_refused_for_its_content_type(client, 
 def test_deep_bodies_are_refused_before_decoding(kind):
     with pytest.raises(json_body.TooDeep):
         json_body.decode(DEEP[kind].encode())
+
+
+BODIES = settings(
+    max_examples=3,
+    derandomize=True,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # a failure names its input; shrinking is slow
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+_MARK = "\x00mark\x00"
+
+
+def _with(field: str, literal: str) -> str:
+    """A body with the JSON text ``literal`` as the value at ``field`` (``captures[0].note``)."""
+    return json.dumps(_put(field, _MARK)).replace(json.dumps(_MARK), literal)
+
+
+def _body_error(response) -> dict:
+    assert response.status_code == 422, response.status_code
+    error = response.json["error"]
+    assert error["code"] == "invalid" and error["message"], error
+    return error["fields"]
+
+
+def test_hostile_bodies_are_refused_naming_what_is_wrong_on_every_operation(world, api_as):
+    """Generated bodies too deep at the top or inside any field, lone surrogate escapes at any
+    text field, in UTF-8, as UTF-8 bytes or in UTF-16: a 422 ``invalid`` naming ``body`` or
+    the field, never a server error, and nothing written."""
+    subjects, owner, _org = world
+    api, before = api_as(owner), row_counts()
+    operations = [(m, t, fields) for m, t, _q, _p, fields in OPERATIONS if fields]
+
+    @BODIES
+    @given(data=st.data())
+    def send_all(data):
+        for method, template, fields in operations:
+            deep = data.draw(deep_json(), label="deep")
+            field = data.draw(st.sampled_from(fields), label="field")
+            for raw in (deep, _with(field, deep)):
+                response = _api_send(api, method, template, subjects.a, raw.encode())
+                assert set(_body_error(response)) == {"body"}, (method, template, field)
+            literal = data.draw(surrogate_strings(), label="surrogate")
+            text = _with(field, literal)
+            encoded = data.draw(st.sampled_from(["escape", "utf-8 bytes", "utf-16"]))
+            if encoded == "utf-8 bytes":
+                raw = json.dumps(json.loads(text), ensure_ascii=False).encode(
+                    "utf-8", "surrogatepass"
+                )
+            else:
+                raw = text.encode("utf-16" if encoded == "utf-16" else "ascii")
+            response = _api_send(api, method, template, subjects.a, raw)
+            named = str(_body_error(response))
+            assert field.replace(".key", "") in named, (method, template, field, encoded, named)
+
+    send_all()
+    assert row_counts() == before
+
+
+def test_a_surrogate_pair_escape_is_one_character_and_not_refused():
+    assert json_body.decode(b'{"name": "\\ud83d\\ude00"}') == {"name": "\U0001f600"}
+    for escape in SURROGATE_ESCAPES:
+        value = json_body.decode(f'{{"name": "{escape}"}}'.encode())["name"]
+        assert any("\ud800" <= c <= "\udfff" for c in value), escape

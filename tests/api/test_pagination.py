@@ -7,12 +7,16 @@ import base64
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import update
 
+from netcompanion import text_input
 from netcompanion.attendee.models import Attendee
 from netcompanion.capture.models import Contact
 from netcompanion.extensions import db
 from netcompanion.followup.models import ListEntry
+from tests.hostile_text import texts
 
 from .conftest import counting_statements
 
@@ -217,3 +221,56 @@ def test_a_respelt_cursor_is_refused_like_a_made_up_one(crowd, api_as):
     for variant in variants:
         if variant != cursor:
             assert answer(variant) == made_up, variant
+
+
+#: Page numbers and sizes as people, scripts and attackers send them.
+HOSTILE_NUMBERS = ["9223372036854775807", "9223372036854775808", "-9223372036854775808"]
+HOSTILE_NUMBERS += ["1" * 5000, "-1", "0", "00050", "1e3", "1.0", "0x10", "1_0", "+5", " 5", "5 "]
+HOSTILE_NUMBERS += ["\uff15", "\u0665", "NaN", "inf", "", "null", "[]", "5&limit=6"]
+
+_numbers = st.one_of(
+    st.sampled_from(HOSTILE_NUMBERS),
+    st.integers(-(2**70), 2**70).map(str),
+    texts.map(lambda text: text.encode("utf-8", "ignore").decode()),
+)
+
+PAGES = settings(
+    max_examples=15,
+    derandomize=True,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _a_limit(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= 200
+
+
+def test_any_page_size_or_number_on_every_list_endpoint_is_a_page_or_names_limit(crowd, api_as):
+    """``limit`` from 1 to 200 is a page; anything else a 422 ``invalid`` naming ``limit``.
+    ``page`` and ``per_page`` are not the API's: whatever they hold, they change nothing."""
+    organizer, event, exhibitor, pool = crowd
+    clients = {"organizer": api_as(organizer, "read"), "exhibitor": api_as(exhibitor, "read")}
+
+    @PAGES
+    @given(limit=_numbers, page=_numbers, per_page=_numbers)
+    def send_all(limit, page, per_page):
+        query = {"limit": limit, "page": page, "per_page": per_page}
+        # Characters no person types are refused first, in any parameter (text_input).
+        refused = {name for name, value in query.items() if not text_input.is_clean(value)}
+        for who, path, _key in endpoints(event, pool):
+            api = clients[who]
+            answer = api.get(path, query_string=query)
+            assert answer.status_code < 500, (path, query)
+            if not refused and _a_limit(limit):
+                assert answer.status_code == 200, (path, limit, answer.json)
+                plain = api.get(path, query_string={"limit": limit})
+                assert answer.json == plain.json, (path, page, per_page)
+                continue
+            assert answer.status_code == 422, (path, query)
+            error = answer.json["error"]
+            assert error["code"] == "invalid", (path, query, error)
+            assert set(error["fields"]) == (refused or {"limit"}), (path, query, error)
+
+    send_all()
