@@ -2,15 +2,19 @@
 
 Rule: every answer to a signed-in member, and every answer under ``/api/`` (token, session or
 neither), is sent with ``Cache-Control: no-store`` unless its view chose its own caching (the
-public QR images, the OpenAPI document, the service workers, the attendee's own badge page).
-So neither a shared computer's browser cache, nor its back button after sign-out, nor a proxy
-keeps personal data. Static files keep their caching whoever asks: they are the same for
-everyone, and the service workers revalidate them.
+public QR images, the OpenAPI document, the service workers, the attendee's own badge page). So
+neither a shared computer's browser cache, nor its back button after sign-out, nor a proxy keeps
+personal data. A page that shows someone's data to a visitor who is not signed in (an invitation
+shows the company and the invited address) says so with ``@never_stored``. Static files keep
+their caching whoever asks: they are the same for everyone, and the service workers revalidate
+them.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+import functools
+
+from flask import Flask, Response, g, make_response, request
 
 NO_STORE = "no-store"
 
@@ -26,6 +30,18 @@ def _made_for_a_member() -> bool:
     """Whether the view looked up a signed-in member; never loads one itself."""
     user = g.get("_login_user")  # where Flask-Login keeps the member it loaded
     return user is not None and user.is_authenticated
+
+
+def never_stored(view):
+    """Send a view's answers with ``no-store`` whoever asks."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+    return wrapper
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from netcompanion.account import service as accounts
+from netcompanion.account.models import Role
 from netcompanion.api import tokens
 from netcompanion.api.models import TokenScope
 from netcompanion.badge.service import badge_token
@@ -115,3 +117,14 @@ def test_a_page_a_member_opened_is_not_stored_after_sign_out(client, make_compan
     assert cache_control(client.get("/contacts")) == "no-store"
     client.submit("/logout")
     assert client.get("/contacts").status_code == 302
+
+
+def test_an_invitation_is_not_stored_for_the_visitor_who_opens_it(client, make_company):
+    """Not signed in, but the page names the company and the invited address."""
+    _, token = accounts.invite(make_company(), "invited@example.com", Role.RECRUITER)
+    db.session.commit()
+    page = client.get(f"/invite/{token}")
+    assert page.status_code == 200 and b"invited@example.com" in page.data
+    assert cache_control(page) == "no-store"
+    refused = client.submit(f"/invite/{token}", data={"name": "", "password": ""})
+    assert refused.status_code == 422 and cache_control(refused) == "no-store"

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..caching import never_stored
 from ..dbtypes import utcnow
 from ..exceptions import Rejected
 from ..extensions import db, limiter, login_manager
@@ -239,6 +240,7 @@ def _invited_account() -> str:
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@never_stored  # the company's name and the invited address, to whoever has the link
 @limiter.limit(
     configured("INVITE_ACCEPT_RATE_LIMIT"), key_func=client_address, exempt_when=not_posting
 )
