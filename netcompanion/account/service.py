@@ -139,6 +139,8 @@ def _lock_team(actor: User, member: User) -> None:
 def change_role(actor: User, member: User, role: Role) -> None:
     _lock_team(actor, member)
     _check_power_over(actor, member, role)
+    if member.removed_at is not None:  # removed a moment ago, from another page
+        raise Rejected(_l("This person is no longer a member of this team."))
     if (
         member.role is Role.OWNER
         and role is not Role.OWNER

@@ -173,6 +173,21 @@ def test_role_change_and_last_owner_rule(client, make_company, make_member):
     assert owner.role is Role.OWNER
 
 
+def test_a_removed_members_role_cannot_be_changed(client, new_client, make_company, make_member):
+    """Two pages open: one removes an owner, the other then changes their role."""
+    owner = make_company()
+    second = make_member(owner, Role.OWNER)
+    login(client, owner)
+    login(other_page := new_client(), owner)
+    client.submit(f"/team/members/{second.public_id}/remove", {})
+    response = other_page.submit(
+        f"/team/members/{second.public_id}/role", {"role": "recruiter"}, follow_redirects=True
+    )
+    assert b"no longer a member of this team" in response.data
+    db.session.refresh(second)
+    assert second.role is Role.OWNER and second.removed_at is not None
+
+
 def test_owner_cannot_remove_themselves(client, make_company):
     owner = make_company()
     login(client, owner)
