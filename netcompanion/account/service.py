@@ -124,14 +124,15 @@ def _check_power_over(actor: User, member: User, new_role: Role | None = None) -
         raise Rejected(_l("Only an owner can change or remove an owner."))
 
 
-def _lock_team(actor: User, member: User) -> None:
+def _lock_team(actor: User, member: User | None = None) -> None:
     """Wait for the company's other team changes, then re-read both people as they now are."""
     sqlite.hold_write_lock(db.session)
     db.session.execute(
         select(Organization.id).where(Organization.id == actor.organization_id).with_for_update()
     )
     db.session.refresh(actor)
-    db.session.refresh(member)
+    if member is not None:
+        db.session.refresh(member)
     if not actor.is_active:
         raise Rejected(_l("You are no longer a member of this team."))
 
@@ -198,6 +199,7 @@ def pending_invitations(org_id: int) -> list[Invitation]:
 
 def invite(actor: User, email: str, role: Role) -> tuple[Invitation, str]:
     """Create an invitation and return it with the secret token for the link."""
+    _lock_team(actor)  # judged by the role the inviter has now, not before a demotion
     _require_manager(actor)
     if actor.role is not Role.OWNER and role is Role.OWNER:
         raise Rejected(_l("Only an owner can invite another owner."), "role")

@@ -1,10 +1,13 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
+from netcompanion.account import service as accounts
 from netcompanion.account.models import Invitation, Role, User
 from netcompanion.dbtypes import utcnow
+from netcompanion.exceptions import Rejected
 from netcompanion.extensions import db
 from tests.conftest import PASSWORD, login
 
@@ -384,3 +387,15 @@ def test_the_only_owner_of_a_company_cannot_leave_it_ownerless(client, new_clien
     db.session.refresh(zeta_owner)
     assert zeta_owner.organization_id != acme_owner.organization_id
     assert invitation_to(zeta_owner.email).accepted_at is None
+
+
+def test_an_invitation_is_judged_by_the_role_the_inviter_has_now(make_company, make_member):
+    """An admin demoted while their invite form was on its way can no longer invite."""
+    admin = make_member(make_company(), Role.ADMIN)
+    demoted = update(User).where(User.id == admin.id).values(role=Role.RECRUITER)
+    db.session.execute(demoted, execution_options={"synchronize_session": False})
+    assert admin.role is Role.ADMIN  # what the request loaded before the demotion
+    with pytest.raises(Rejected):
+        accounts.invite(admin, "late@example.com", Role.RECRUITER)
+    late = Invitation.email == "late@example.com"
+    assert db.session.scalar(select(func.count()).select_from(Invitation).where(late)) == 0
