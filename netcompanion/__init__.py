@@ -108,6 +108,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(vcard_import_bp)
     app.register_blueprint(webhooks_bp)
 
+    from .account.permissions import can_manage
+
+    app.add_template_global(can_manage)
     errors.register(app)
     security.register(app)
     caching.register(app)

@@ -16,6 +16,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .exceptions import NotPermitted
 from .extensions import db, limiter, login_manager
 
 CODES = {
@@ -81,6 +82,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(error: RateLimitExceeded):
         return error_response(429, _rate_limited_message())
+
+    @app.errorhandler(NotPermitted)
+    def not_permitted(error: NotPermitted):
+        db.session.rollback()  # a refused action leaves nothing behind
+        return error_response(403, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -25,6 +25,7 @@ from .importing import (
     APPLY,
     PREVIEW,
     import_job,
+    may_apply,
     reissue_notice,
     reissued_by_import,
     saved_mapping,
@@ -141,6 +142,7 @@ def review(event_id: str, job_id: str):
         printed=PRINTED_FIELDS,
         limit=SHOWN,
         reissue_notice=reissue_notice,
+        may_apply=may_apply(current_user, job),
         form=ConfirmImportForm(),
     )
 

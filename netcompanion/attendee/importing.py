@@ -4,6 +4,10 @@ The preview parses the stored upload and works out the plan (changes.py); the or
 it and confirms. The apply job parses the same upload again and works the plan out again, under
 a lock, and writes it only if it is the plan the preview showed (same digest); otherwise it
 stops and writes nothing, and the organizer checks the changes again.
+
+An import that reissues badges (it changes a printed field) is applied only by an owner or an
+admin (``account.permissions``); a recruiter may apply one that reissues none. The digest
+covers every changed field, so the apply job reissues exactly what the preview said.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..account.models import User
+from ..account.permissions import can_manage, require_can_manage
 from ..event.service import EventAccess
 from ..extensions import db
 from ..job import runner
@@ -72,6 +77,8 @@ def start_preview(
 def start_apply(actor: User, ev: EventAccess, preview: Job, upload: Path) -> Job:
     """Write the plan the organizer confirmed, if it still is what the import would do."""
     require_organizer(ev)
+    if reissues_badges(preview):
+        require_can_manage(actor)
     mapping = saved_mapping(preview)
     locale, digest = preview.result["locale"], preview.result["digest"]
     job = _job(actor, APPLY, {"event": ev.event.public_id, "preview": preview.public_id})
@@ -95,6 +102,16 @@ def start_apply(actor: User, ev: EventAccess, preview: Job, upload: Path) -> Job
 
     runner.start(job, work)
     return job
+
+
+def reissues_badges(preview: Job) -> bool:
+    """Whether applying the preview's plan would reissue any badge."""
+    return bool((preview.result or {}).get("reissued"))
+
+
+def may_apply(actor: User, preview: Job) -> bool:
+    """Whether the actor may apply the preview; one that reissues badges is for managers."""
+    return can_manage(actor) or not reissues_badges(preview)
 
 
 def saved_mapping(preview: Job) -> dict[int, str | None]:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import tokens as canonical
 from ..account.models import User
+from ..account.permissions import require_can_manage
 from ..dbtypes import utcnow
 from ..event.models import Event
 from ..event.service import EventAccess
@@ -127,6 +128,7 @@ def reissued(badge_version: int) -> dict:
 
 def reissue_badge(actor: User, ev: EventAccess, attendee: Attendee) -> None:
     """Void every printed or shown copy of the badge: the next one carries a new version."""
+    require_can_manage(actor)
     require_organizer(ev)
     for column, value in reissued(attendee.badge_version).items():
         setattr(attendee, column, value)
@@ -134,6 +136,8 @@ def reissue_badge(actor: User, ev: EventAccess, attendee: Attendee) -> None:
 
 
 def delete(actor: User, ev: EventAccess, attendee: Attendee) -> None:
+    """Remove the registration; its badge stops working (see ``badge.token``)."""
+    require_can_manage(actor)
     require_organizer(ev)
     db.session.delete(attendee)
     db.session.flush()

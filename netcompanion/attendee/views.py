@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..account.forms import ConfirmForm
+from ..account.permissions import managers_only
 from ..badge.service import badge_token, badge_url
 from ..event import service as events
 from ..event.models import Event
@@ -99,6 +100,7 @@ def show(event_id: str, attendee_id: str):
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/reissue", methods=["POST"])
 @login_required
+@managers_only
 def reissue(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
     attendee = service.attendee_or_404(ev, attendee_id)
@@ -112,6 +114,7 @@ def reissue(event_id: str, attendee_id: str):
 
 @bp.route("/events/<event_id>/attendees/<attendee_id>/delete", methods=["POST"])
 @login_required
+@managers_only
 def delete(event_id: str, attendee_id: str):
     ev = events.organizer_access(current_org_id(), event_id)
     attendee = service.attendee_or_404(ev, attendee_id)

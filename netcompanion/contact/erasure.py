@@ -4,21 +4,25 @@ Rule: erasing a contact deletes every row about the person the company holds: th
 its captures at every event (with their notes, tags, answers and upload receipts), list
 entries, touches, merge records and duplicate suggestions, including those of contacts merged
 into it. Nothing of the person is kept; a later scan of their badge starts afresh. The
-attendee registration itself belongs to the event's organizer and is not touched.
+attendee registration itself belongs to the event's organizer and is not touched. Only owners
+and admins erase (``account.permissions``).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
 
+from ..account.models import User
+from ..account.permissions import require_can_manage
 from ..capture.models import Capture, Contact
 from ..extensions import db
 from ..followup.models import ListEntry
 from .models import ContactMerge, MatchSuggestion, Touch
 
 
-def erase(contact: Contact) -> int:
+def erase(actor: User, contact: Contact) -> int:
     """Delete the contact and everything about the person; return how many captures went."""
+    require_can_manage(actor)
     ids = _with_merged(contact.id)
     db.session.execute(
         update(Contact).where(Contact.merged_into_id.in_(ids)).values(merged_into_id=None)

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..account.permissions import managers_only
 from ..attendee.models import Availability
 from ..capture.models import Contact, Rating
 from ..dbtypes import utcnow
@@ -286,6 +287,7 @@ def lift_do_not_contact(contact_id: str):
 
 @bp.post("/contacts/<contact_id>/erase")
 @login_required
+@managers_only
 def erase(contact_id: str):
     """An erasure request: the person asked the company to forget them."""
     contact, elsewhere = _live_for_change(contact_id)
@@ -295,7 +297,7 @@ def erase(contact_id: str):
     if not form.validate_on_submit():
         return _render_show(contact, 422, erase_form=form)
     name = merging.display_name(contact)
-    erasure.erase(contact)
+    erasure.erase(current_user, contact)
     db.session.commit()
     flash(_("Everything about %(name)s is deleted.", name=name), "success")
     return redirect(url_for("contact.index"))

@@ -50,7 +50,7 @@ def test_erasing_a_contact_removes_every_trace_of_the_person_only(client, api, f
     double.merged_into_id = ana.id
     db.session.commit()
 
-    assert erasure.erase(ana) == 2
+    assert erasure.erase(exhibitor, ana) == 2
     db.session.commit()
 
     assert [c.name for c in db.session.scalars(select(Contact))] == ["Bo Berg"]

@@ -99,7 +99,7 @@ def test_erasing_a_person_removes_their_queued_and_logged_events(
     about_ana = [e for e in events() if e.contact_id == ana.contact_id]
     assert len(about_ana) == 4 and count(WebhookAttempt) == 4
 
-    erasure.erase(ana.contact)
+    erasure.erase(acme, ana.contact)
     db.session.commit()
 
     left = events()
@@ -123,7 +123,7 @@ def test_erasing_a_merged_persons_survivor_removes_events_about_both(
     merging.merge(acme, ana.contact, double.contact)
     db.session.commit()
     assert {e.contact_id for e in events()} == ids
-    erasure.erase(ana.contact)
+    erasure.erase(acme, ana.contact)
     db.session.commit()
     assert events() == [] and count(WebhookDelivery) == 0
 
