@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length
 
 from ..account.forms import strip
 from ..webform import BaseForm
+from .limits import MAX_OUTPUT
 from .rendering import TemplateProblem
-from .sandbox import MAX_OUTPUT
 
 MAX_NAME = 120
 MAX_SUBJECT = 300

@@ -1,7 +1,9 @@
 """Rendering message templates, checking them before they are saved, and what they see.
 
 The rules that keep a template from leaking, hanging or bloating the server are in
-``netcompanion.outreach.sandbox``; this module adds, when compiling, the refusal of tags a
+``netcompanion.outreach.sandbox`` and ``limits``. This module gives each message (subject and
+body together) one budget of work and time, wherever it is rendered: the editor's check and
+preview, and composing a message to a contact. It adds, when compiling, the refusal of tags a
 message does not need (macros, blocks, includes, imports, recursive loops, ``{% set %}`` and
 ``{% filter %}`` blocks: the ways to recurse or to buffer output without bound) and of unknown
 fields, even in branches a contact does not take.
@@ -11,7 +13,9 @@ Problems raise :class:`TemplateProblem` with a message for people and the templa
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -27,17 +31,8 @@ from ..attendee.models import Availability
 from ..capture.models import Capture, Contact, Rating
 from ..extensions import db
 from ..names import split_name
-from .sandbox import (
-    ENVIRONMENT,
-    MAX_OUTPUT,
-    Budget,
-    Fields,
-    LocalDate,
-    Refused,
-    budget,
-    missing,
-    too_long,
-)
+from .limits import MAX_OUTPUT, Budget, Refused, budget, too_long
+from .sandbox import ENVIRONMENT, Fields, LocalDate, harden, missing, too_deep
 
 #: Tags a message template cannot use, and why in the user's words.
 _REFUSED_TAGS: dict[type[nodes.Node], str] = {
@@ -77,7 +72,7 @@ class TemplateProblem(Exception):
 
 
 def _harden(tree: nodes.Template) -> None:
-    """Refuse the tags a message does not need; count loop steps; bound every ``~``."""
+    """Refuse the tags a message does not need; route what the rest builds through limits."""
     for node in tree.find_all(nodes.Node):
         for kind, tag in _REFUSED_TAGS.items():
             if isinstance(node, kind):
@@ -89,13 +84,11 @@ def _harden(tree: nodes.Template) -> None:
             raise TemplateProblem(
                 _("recursive loops are not available in message templates."), node.lineno
             )
-    for node in list(tree.find_all(nodes.For)):
-        node.iter = nodes.Filter(node.iter, "_loop_steps", [], [], None, None, lineno=node.lineno)
-    for node in list(tree.find_all(nodes.Concat)):
-        node.nodes = [
-            nodes.Filter(part, "_piece", [], [], None, None, lineno=part.lineno)
-            for part in node.nodes
-        ]
+    harden(tree)
+
+
+def _nests_too_deeply() -> str:
+    return _("the template nests too deeply (brackets or tags inside one another).")
 
 
 @functools.lru_cache(maxsize=256)
@@ -103,6 +96,9 @@ def _compile(source: str, part: str) -> Template:
     """Compile once per source: a compiled template is immutable and safe to share."""
     try:
         tree = ENVIRONMENT.parse(source)
+        deep = too_deep(tree)
+        if deep is not None:
+            raise TemplateProblem(_nests_too_deeply(), deep.lineno)
         problem = _static_problem(tree)
         if problem is not None:
             raise problem
@@ -113,6 +109,13 @@ def _compile(source: str, part: str) -> Template:
     except TemplateProblem as problem:
         problem.part = part
         raise
+    except (RecursionError, SyntaxError):
+        # Hundreds of brackets inside one another stop Jinja's parser; some twenty loops, Python's
+        # compiler. (TemplateSyntaxError is not a SyntaxError.)
+        raise TemplateProblem(_nests_too_deeply(), None, part) from None
+    except ValueError as error:  # e.g. a number of more than 4,300 digits
+        message = _("this template cannot be read (%(reason)s).", reason=str(error)[:200])
+        raise TemplateProblem(message, None, part) from None
     return Template.from_code(ENVIRONMENT, code, ENVIRONMENT.make_globals(None))
 
 
@@ -146,24 +149,34 @@ def _paused_line(template: Template, chunks) -> int | None:
     return template.get_corresponding_lineno(frame.f_lineno)
 
 
+@contextlib.contextmanager
+def _message_budget() -> Iterator[Budget]:
+    """One budget for a message: its subject and body share the steps, the work and the time."""
+    token = budget.set(Budget())
+    try:
+        yield budget.get()
+    finally:
+        budget.reset(token)
+
+
 def _render_part(source: str, context: dict, part: str) -> str:
+    """One part of a message, spending the budget of the message under way."""
+    spent = budget.get()
     template = _compile(source, part)
     out: list[str] = []
     size = 0
-    token = budget.set(Budget())
     chunks = template.generate(context)
     try:
         for chunk in chunks:
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise TemplateProblem(str(too_long()), _paused_line(template, chunks), part)
+            spent.check_time()
             out.append(chunk)
     except TemplateProblem:
         raise
     except Exception as error:  # noqa: BLE001 (user input: any failure is the template's)
         raise TemplateProblem(_problem_text(error), _line_of(error, part), part) from None
-    finally:
-        budget.reset(token)
     return "".join(out)
 
 
@@ -174,8 +187,9 @@ def one_line(text: str) -> str:
 
 def render(template_subject: str, template_body: str, context: dict) -> tuple[str, str]:
     """The subject and body of a message for this context; raises TemplateProblem."""
-    subject = one_line(_render_part(template_subject, context, "subject"))
-    body = _render_part(template_body, context, "body")
+    with _message_budget():
+        subject = one_line(_render_part(template_subject, context, "subject"))
+        body = _render_part(template_body, context, "body")
     return subject, body
 
 
@@ -256,18 +270,33 @@ def _static_problem(tree: nodes.Template) -> TemplateProblem | None:
     return TemplateProblem(_("unknown field '%(name)s'", name=name), line)
 
 
-def check(subject: str, body: str, sample: dict) -> dict[str, TemplateProblem]:
-    """Problems of a template about to be saved, by part: syntax, unknown fields, rendering.
+def preview(
+    subject: str, body: str, sample: dict
+) -> tuple[tuple[str, str] | None, dict[str, TemplateProblem]]:
+    """The message for the sample contact, or the problems of its parts, from one rendering.
 
-    Unknown fields are found in every branch, not only those the sample contact takes.
+    Problems are syntax, unknown fields (found in every branch, not only those the sample
+    contact takes) and rendering. A part that spends the message's budget is the only one
+    reported: the other would be refused for the same reason.
     """
+    texts: dict[str, str] = {}
     problems: dict[str, TemplateProblem] = {}
-    for part, source in (("subject", subject), ("body", body)):
-        try:
-            _render_part(source, sample, part)
-        except TemplateProblem as problem:
-            problems[part] = problem
-    return problems
+    with _message_budget() as spent:
+        for part, source in (("subject", subject), ("body", body)):
+            try:
+                texts[part] = _render_part(source, sample, part)
+            except TemplateProblem as problem:
+                problems[part] = problem
+                if spent.exhausted:
+                    break
+    if problems:
+        return None, problems
+    return (one_line(texts["subject"]), texts["body"]), {}
+
+
+def check(subject: str, body: str, sample: dict) -> dict[str, TemplateProblem]:
+    """Problems of a template about to be saved, by part; empty when it renders."""
+    return preview(subject, body, sample)[1]
 
 
 # Contexts -----------------------------------------------------------------------------------

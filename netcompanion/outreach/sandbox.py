@@ -6,39 +6,47 @@ Rules:
 - The context holds plain values only: strings, lists of strings, dates and groups of fields
   (``contact``, ``event``, ``recruiter``). No attribute of a Python object is reachable: the
   sandbox refuses every attribute but a loop's ``loop.index`` and friends, and ``str.format``.
-- A small set of filters (``FILTERS``) and one global, ``range``, capped at 1,000 numbers.
-- Every loop step and call counts against a budget of 10,000 per rendering (``budget``);
-  ``+ * ** %`` and ``~`` check the size of what they build; ``rendering`` stops the output at
-  50,000 characters and refuses, when compiling, the tags that recurse or buffer output.
+- A small set of filters (``FILTERS``), of ``is`` tests (``is_tests``) and one global,
+  ``range``, capped at 1,000 numbers.
+- Every value a template builds passes ``limits.bounded`` (its size, counted against the
+  message's budget of work and time): the results of ``+ - * / // % **``, of filters, of
+  ``~``, of slices and of list, tuple and dict literals (:func:`harden` routes the last four
+  through filters when compiling). What a comparison, a test or a call may read is counted
+  before it runs (``limits.charge``); loop steps and calls count too. ``rendering`` stops the
+  output at 50,000 characters and refuses, when compiling, the tags that recurse or buffer
+  output.
 
 A limit reached raises :class:`Refused`, with a message for people.
 """
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from jinja2 import StrictUndefined, Undefined
-from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2 import StrictUndefined, Undefined, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.filters import do_truncate
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing as _nothing
+from jinja2.visitor import NodeTransformer
 
-#: Longest subject or body a rendering may produce.
-MAX_OUTPUT = 50_000
-#: Longest list a template may build (``[x] * n``, ``a + b``).
-MAX_ITEMS = 10_000
-#: Loop steps and calls per rendering.
-MAX_STEPS = 10_000
-#: Longest ``range()``.
-MAX_RANGE = 1_000
-#: Largest number a calculation may produce.
-MAX_NUMBER = 10**18
+from .is_tests import TESTS
+from .limits import (
+    MAX_NESTING,
+    MAX_OUTPUT,
+    MAX_RANGE,
+    Refused,
+    bounded,
+    budget,
+    charge,
+    check_binop,
+    step,
+    too_long,
+)
 
 #: What a loop's ``loop`` variable offers.
 LOOP_ATTRIBUTES = frozenset(
@@ -58,11 +66,6 @@ LOOP_ATTRIBUTES = frozenset(
         "changed",
     }
 )
-
-
-class Refused(TemplateRuntimeError):
-    """A limit of the sandbox was reached."""
-
 
 # The values a template sees -------------------------------------------------------------------
 
@@ -135,30 +138,7 @@ class LocalDate(date):
         return format_date(self, "long")
 
 
-# Limits -------------------------------------------------------------------------------------
-
-
-class Budget:
-    def __init__(self):
-        self.steps = 0
-
-    def step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise Refused(
-                _(
-                    "the template repeats too much (more than %(count)d loop steps).",
-                    count=MAX_STEPS,
-                )
-            )
-
-
-#: The budget of the rendering under way; ``rendering`` sets a fresh one for each.
-budget: contextvars.ContextVar[Budget] = contextvars.ContextVar("template_budget")
-
-
-def _step() -> None:
-    budget.get().step()
+# Text and loops ----------------------------------------------------------------------------
 
 
 def _counted(iterable) -> Iterator:
@@ -168,28 +148,6 @@ def _counted(iterable) -> Iterator:
     for item in iterable:
         steps.step()
         yield item
-
-
-def too_long() -> Refused:
-    return Refused(
-        _("the template makes too much text (more than %(count)d characters).", count=MAX_OUTPUT)
-    )
-
-
-def _too_large() -> Refused:
-    return Refused(_("this calculation makes a value too large for a message."))
-
-
-def _bounded(value):
-    if isinstance(value, str) and len(value) > MAX_OUTPUT:
-        raise too_long()
-    if isinstance(value, list | tuple) and len(value) > MAX_ITEMS:
-        raise _too_large()
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-        raise _too_large()
-    if isinstance(value, float) and abs(value) > MAX_NUMBER:
-        raise _too_large()
-    return value
 
 
 def _text(value) -> str:
@@ -205,17 +163,31 @@ def _text(value) -> str:
         return _join(value, ", ")
     if isinstance(value, dict):
         raise Refused(_("a group of values cannot be written as text."))
-    return _bounded(str(value))
+    return bounded(str(value))
+
+
+def _joined(texts: list[str], separator: str = "") -> str:
+    """Join texts, refusing before the join when the result would be too long."""
+    if sum(map(len, texts)) + len(separator) * len(texts) > MAX_OUTPUT:
+        raise too_long()
+    return bounded(separator.join(texts))
 
 
 def _join(values, separator="") -> str:
     if isinstance(values, Undefined):
         return _text(values)
     parts = [_text(v) for v in _counted(values)]
-    separator = _text(separator)
-    if sum(map(len, parts)) + len(separator) * len(parts) > MAX_OUTPUT:
-        raise too_long()
-    return separator.join(parts)
+    return _joined(parts, _text(separator))
+
+
+def _concat(texts: tuple[str, ...]) -> str:
+    """What ``a ~ b ~ c`` gives; ``harden`` makes each part text first."""
+    return _joined(list(texts))
+
+
+def _charged(value):
+    charge(value)
+    return value
 
 
 def _range(*args) -> range:
@@ -223,35 +195,6 @@ def _range(*args) -> range:
     if len(numbers) > MAX_RANGE:
         raise Refused(_("range() is limited to %(count)d numbers here.", count=MAX_RANGE))
     return numbers
-
-
-def _size(value) -> int | None:
-    return len(value) if isinstance(value, str | list | tuple) else None
-
-
-def _check_binop(operator: str, left, right) -> None:
-    """Refuse an operation before it runs when its result would be too large."""
-    if operator == "%" and isinstance(left, str):
-        raise Refused(_("'%' formatting is not available; write the fields with {{ … }}."))
-    if operator == "*":
-        for seq, times in ((left, right), (right, left)):
-            size = _size(seq)
-            if size is not None and isinstance(times, int):
-                limit = MAX_OUTPUT if isinstance(seq, str) else MAX_ITEMS
-                if size * times > limit:
-                    raise _too_large()
-    if operator == "+":
-        left_size, right_size = _size(left), _size(right)
-        limit = MAX_OUTPUT if isinstance(left, str) else MAX_ITEMS
-        if left_size is not None and right_size is not None and left_size + right_size > limit:
-            raise _too_large()
-    if (
-        operator == "**"
-        and isinstance(left, int | float)
-        and isinstance(right, int | float)
-        and (abs(right) > 64 or abs(left) > 10**6)
-    ):
-        raise _too_large()
 
 
 # Filters ------------------------------------------------------------------------------------
@@ -264,7 +207,7 @@ def _default(value, fallback="", boolean=False):
 
 
 def _truncate(value, length=255, end="…", killwords=False, leeway=0):
-    return do_truncate(ENVIRONMENT, _text(value), length, killwords, _text(end), leeway)
+    return bounded(do_truncate(ENVIRONMENT, _text(value), length, killwords, _text(end), leeway))
 
 
 def _date(value, format="long"):  # noqa: A002 (the name templates use)
@@ -277,7 +220,7 @@ def _date(value, format="long"):  # noqa: A002 (the name templates use)
     format = _text(format)
     if len(format) > 40:
         raise Refused(_("that date format is too long."))
-    return format_date(value, format)
+    return bounded(format_date(value, format))
 
 
 def _first(value):
@@ -302,11 +245,11 @@ FILTERS = {
     "default": _default,
     "d": _default,
     "join": _join,
-    "lower": lambda value: _text(value).lower(),
-    "upper": lambda value: _text(value).upper(),
-    "title": lambda value: _text(value).title(),
-    "capitalize": lambda value: _text(value).capitalize(),
-    "trim": lambda value: _text(value).strip(),
+    "lower": lambda value: bounded(_text(value).lower()),
+    "upper": lambda value: bounded(_text(value).upper()),
+    "title": lambda value: bounded(_text(value).title()),
+    "capitalize": lambda value: bounded(_text(value).capitalize()),
+    "trim": lambda value: bounded(_text(value).strip()),
     "truncate": _truncate,
     "length": _length,
     "first": _first,
@@ -315,6 +258,9 @@ FILTERS = {
     # Inserted by the compiler below, not meant for people (harmless if they use them).
     "_loop_steps": _counted,
     "_piece": _text,
+    "_concat": _concat,
+    "_bounded": bounded,
+    "_charged": _charged,
 }
 
 
@@ -335,8 +281,12 @@ class _Sandbox(SandboxedEnvironment):
             finalize=_finalize,
             keep_trailing_newline=True,
             cache_size=0,
+            # Jinja's optimizer evaluates constant parts when compiling, outside the budget, and
+            # its time grows with the cube of the nesting: 200 filters in a row took 3 s.
+            optimized=False,
         )
         self.filters = dict(FILTERS)
+        self.tests = dict(TESTS)
         self.globals = {"range": _range}
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
@@ -354,12 +304,70 @@ class _Sandbox(SandboxedEnvironment):
         )
 
     def call_binop(self, context, operator, left, right):
-        _check_binop(operator, left, right)
-        return _bounded(super().call_binop(context, operator, left, right))
+        check_binop(operator, left, right)
+        return bounded(super().call_binop(context, operator, left, right))
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
-        _step()
+        step()
+        charge(*args, *kwargs.values())  # loop.changed(…) compares its arguments
         return super().call(__context, __obj, *args, **kwargs)
 
 
 ENVIRONMENT = _Sandbox()
+
+
+# Compiling ----------------------------------------------------------------------------------
+
+
+def _through(node: nodes.Expr, name: str) -> nodes.Filter:
+    return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
+
+
+class _Bounds(NodeTransformer):
+    """Route what Jinja builds or compares outside ``call_binop`` and the filters through limits."""
+
+    def visit_For(self, node: nodes.For) -> nodes.For:
+        node = self.generic_visit(node)
+        node.iter = _through(node.iter, "_loop_steps")
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
+        node = self.generic_visit(node)
+        parts = [_through(part, "_piece") for part in node.nodes]
+        return _through(nodes.Tuple(parts, "load", lineno=node.lineno), "_concat")
+
+    def visit_List(self, node: nodes.List) -> nodes.Filter:
+        return _through(self.generic_visit(node), "_bounded")
+
+    visit_Dict = visit_List
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Expr:
+        node = self.generic_visit(node)
+        return _through(node, "_bounded") if node.ctx == "load" else node
+
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Expr:
+        node = self.generic_visit(node)
+        return _through(node, "_bounded") if isinstance(node.arg, nodes.Slice) else node
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Compare:
+        node = self.generic_visit(node)
+        node.expr = _through(node.expr, "_charged")
+        for operand in node.ops:
+            operand.expr = _through(operand.expr, "_charged")
+        return node
+
+
+def too_deep(tree: nodes.Template) -> nodes.Node | None:
+    """The first node nested more than ``MAX_NESTING`` deep, found without recursion."""
+    pending = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            return node
+        pending.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
+
+
+def harden(tree: nodes.Template) -> None:
+    """Count loop steps and what comparisons read; bound every ``~``, slice and literal."""
+    _Bounds().visit(tree)

@@ -108,12 +108,11 @@ def _save_or_preview(form: TemplateForm, template: MessageTemplate | None):
     if not form.validate_on_submit():
         return _editor(form, template, status=form_status(form))
     sample = rendering.sample_context(current_user)
-    problems = rendering.check(form.subject.data, form.body.data, sample)
+    preview, problems = rendering.preview(form.subject.data, form.body.data, sample)
     if problems:
         form.show_problems(problems)
         return _editor(form, template, status=422)
     if request.form.get("action") == "preview":
-        preview = rendering.render(form.subject.data, form.body.data, sample)
         return _editor(form, template, preview=preview)
     if template is None:
         template = MessageTemplate(organization_id=current_org_id(), created_by_id=current_user.id)
