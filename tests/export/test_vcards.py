@@ -17,9 +17,9 @@ from sqlalchemy import select
 from netcompanion.capture.models import Contact
 from netcompanion.export.cards import CardWriter, fold_line
 from netcompanion.export.own_cards import FN_PLACEHOLDER, PRODID
-from netcompanion.export.records import ContactRecord
+from netcompanion.export.records import ContactRecord, Membership
 from netcompanion.extensions import db
-from netcompanion.followup.models import FollowupList, ListEntry, ListStage
+from netcompanion.followup.models import EntryState, FollowupList, ListEntry, ListStage
 
 from .conftest import (
     LONG_NOTE,
@@ -453,3 +453,29 @@ def test_phone_email_and_linkedin_carry_the_types_and_label_address_books_keep(
     [card] = vcard4_read(data, grouped=True)
     assert card["item1.url"] == [people[0].linkedin_url]
     assert card["item1.x-ablabel"] == ["LinkedIn"]
+
+
+def test_vcard4_returns_a_note_that_starts_like_a_url_as_it_is_written(app):
+    """A contact met nowhere but in a list has a note starting "Lists:", which vcard4 takes for
+    a URL (scheme "lists") and returns escaped; ical.js reads it as text."""
+    record = ContactRecord(
+        id=1,
+        public_id="listed",
+        name="Ann",
+        email="",
+        company="",
+        title="",
+        phone="",
+        linkedin_url="",
+        website_url="",
+        updated_at=datetime(2025, 1, 2, tzinfo=UTC),
+        do_not_contact_at=None,
+        do_not_contact_reason="",
+        lists=[Membership(1, "Backend, nurture; 2025", "New", None, EntryState.ACTIVE)],
+    )
+    with app.test_request_context():
+        data = CardWriter("company", "4.0").card(record)
+    [card] = vcard4_read(data)
+    assert card["note"] == ["Lists: Backend\\, nurture\\; 2025: New"]
+    [card] = ical_read(data, "4.0")
+    assert card["note"] == ["Lists: Backend, nurture\\; 2025: New"]
