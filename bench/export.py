@@ -73,13 +73,14 @@ from netcompanion.contact import queries  # noqa: E402
 from netcompanion.contact.matching import keys_for  # noqa: E402
 from netcompanion.event import service as events  # noqa: E402
 from netcompanion.export import cards, selection, service  # noqa: E402
-from netcompanion.export.context import Wording, categories, context_note, split_name  # noqa: E402
+from netcompanion.export.context import Wording, categories, context_note  # noqa: E402
 from netcompanion.export.presets import PRESETS  # noqa: E402
 from netcompanion.export.records import Reader  # noqa: E402
 from netcompanion.extensions import db  # noqa: E402
 from netcompanion.followup import service as followups  # noqa: E402
 from netcompanion.followup.models import DueReason, EntryState, ListEntry  # noqa: E402
 from netcompanion.ids import new_public_id  # noqa: E402
+from netcompanion.names import split_name  # noqa: E402
 
 TARGET_RATIO = 1.2
 NOTES = [

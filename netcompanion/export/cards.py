@@ -11,16 +11,30 @@ vobject 0.9.9 gets three things wrong, fixed here while it still writes every pr
   ``https://x.example/a,b`` becomes ``https://x.example/a\\,b``, which no reader unescapes in
   a URI. URL values are written as they are (minus whitespace and control characters).
 - **Version 4.0.** It knows only 3.0. A 4.0 card is the same properties with
-  ``VERSION:4.0``, an email without the 3.0 ``TYPE=INTERNET``, a REV in the basic ISO format
-  RFC 6350 requires, and RFC 6350's escaping: a semicolon is escaped only inside the parts
-  of N and ORG (RFC 6350 §3.4 and its ABNF: ``\\;`` is no escape in a plain text value, and
-  RFC 6350 readers such as ical.js keep the backslash). A 3.0 card escapes it everywhere, as
-  RFC 2426 §4 requires (its text value has no bare semicolon).
+  ``VERSION:4.0``, an email without the 3.0 ``TYPE=INTERNET``, lower-case TEL types as
+  RFC 6350 writes them, and a REV in the basic ISO format RFC 6350 requires.
 
-What it gets right is kept: its escaping (``backslashEscape``: backslash, comma, semicolon,
-newline) for 3.0 text and for the parts of N and ORG in both versions, CATEGORIES as a list of
-escaped parts, its component model, property order and CRLF line ends. Values are handed to
+Text is escaped the same way in both versions (vobject's ``backslashEscape``: backslash,
+comma, semicolon, newline), a semicolon included: RFC 2426 §5 requires it in 3.0, RFC 6350
+§3.4 allows it in 4.0 ("SEMICOLON characters in non-compound properties MAY be escaped"), and
+it is what Apple and Google write. A bare one would not do either: parsers such as vcard4
+split any 4.0 value at an unescaped semicolon. Some parsers keep the backslash (ical.js, in
+both versions); the tests list each such reading. CATEGORIES is a list of escaped parts.
+vobject's component model, property order and CRLF line ends are kept. Values are handed to
 vobject already escaped (see :func:`_raw`), which spares it parsing back every value it writes.
+
+What a card holds beyond the plain fields, for address books to keep it:
+
+- EMAIL and TEL carry the TYPE we know (``EMAIL_TYPES``, ``TEL_TYPES``): a phone is a
+  number to call; whether it is a mobile, and whether an email is work or home, is not
+  asked at capture, so no TYPE claims it.
+- The LinkedIn address is written twice, the ways Apple and Google label it: as Apple's
+  ``X-SOCIALPROFILE;TYPE=linkedin`` and as a URL grouped with its label
+  (``item1.URL`` and ``item1.X-ABLabel:LinkedIn``), which Google Contacts writes for a link of a
+  kind vCard has no type for; a reader that knows neither keeps the plain URL. The website
+  is a plain URL.
+- A contact without a name gets its email, phone, company or an address as FN (vCard
+  requires one), marked as no name, and an empty N: see ``own_cards``.
 
 Each contact's UID is ``urn:uuid:`` + a UUID 5 of the company's and the contact's public ids:
 the same on every export, so a CRM that re-imports updates instead of duplicating, and it says
@@ -38,11 +52,20 @@ from vobject.base import backslashEscape
 
 from ..names import split_name
 from .context import Wording, categories, context_note
+from .own_cards import FN_PLACEHOLDER, PRODID
 from .records import ContactRecord
 
 VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"
-PRODID = "-//NetCompanion//Contact export//EN"
+__all__ = ["PRODID", "CardWriter", "contact_uid", "fold", "fold_line", "serialize"]
+#: TYPE of the one email: RFC 2426's internet address in 3.0 (RFC 6350 has no such type).
+#: Work or home is left out: a contact's email is whatever they gave, and we do not know.
+EMAIL_TYPES = {"3.0": ("INTERNET",), "4.0": ()}
+#: TYPE of the one phone: a number to call (RFC 2426 §3.3.1, RFC 6350 §6.4.1); whether it is
+#: a mobile or a work line is not asked when it is captured.
+TEL_TYPES = {"3.0": ("VOICE",), "4.0": ("voice",)}
+#: Group of the LinkedIn URL and its label (``item1.URL``, ``item1.X-ABLabel``).
+LINKEDIN_GROUP = "item1"
 #: Fixed forever: changing it would change every exported UID.
 UID_NAMESPACE = uuid.UUID("6f1c2b1e-3a4d-5e6f-8a9b-0c1d2e3f4a5b")
 #: Octets per physical line, the CRLF not counted.
@@ -75,15 +98,9 @@ def _raw(card, name: str, wire: str):
     return line
 
 
-def escape_text(value: str) -> str:
-    """A plain (not compound) text value escaped as RFC 6350 §3.4 says."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+def _uri(value: str) -> str:
+    """A URI as it is, minus whitespace and control characters: see the module's docstring."""
+    return _URI_JUNK.sub("", value)
 
 
 class CardWriter:
@@ -96,43 +113,67 @@ class CardWriter:
         self.version = version
         self.wording = wording or Wording()
 
+    def fn(self, record: ContactRecord) -> tuple[str, str]:
+        """The card's FN and, when it is no name, the property its text comes from."""
+        name = _text(record.name).strip()
+        if name:
+            return name, ""
+        for source, value in (
+            ("EMAIL", record.email),
+            ("TEL", record.phone),
+            ("ORG", record.company),
+            ("URL", record.linkedin_url),
+            ("URL", record.website_url),
+        ):
+            value = _text(value).strip()
+            if value:
+                return value, source
+        return self.wording.unnamed, "NONE"
+
     def component(self, record: ContactRecord):
         """The vobject component of one contact, every value in place."""
         card = vobject.vCard()
-        text = backslashEscape if self.version == "3.0" else escape_text
+        v3 = self.version == "3.0"
         _raw(card, "version", self.version)
         _raw(card, "prodid", PRODID)
         _raw(card, "uid", contact_uid(self.org_public_id, record.public_id))
-        _raw(card, "fn", text(_text(self.wording.display_name(record))))
-        given, family = split_name(_text(record.name))
-        # N and ORG are compound: their parts escape semicolons in every version.
-        _raw(card, "n", f"{backslashEscape(family)};{backslashEscape(given)};;;")
+        fn, placeholder = self.fn(record)
+        line = _raw(card, "fn", backslashEscape(fn))
+        if placeholder:
+            line.params[FN_PLACEHOLDER] = [placeholder]
+            _raw(card, "n", ";;;;")  # no name: every part empty
+        else:
+            given, family = split_name(fn)
+            _raw(card, "n", f"{backslashEscape(family)};{backslashEscape(given)};;;")
         if record.company:
             _raw(card, "org", backslashEscape(_text(record.company)))
         if record.title:
-            _raw(card, "title", text(_text(record.title)))
+            _raw(card, "title", backslashEscape(_text(record.title)))
         if record.email:
-            email = _raw(card, "email", text(_text(record.email)))
-            if self.version == "3.0":
-                email.params["TYPE"] = ["INTERNET"]
+            email = _raw(card, "email", backslashEscape(_text(record.email)))
+            if EMAIL_TYPES[self.version]:
+                email.params["TYPE"] = list(EMAIL_TYPES[self.version])
         if record.phone:
-            _raw(card, "tel", text(_text(record.phone)))
-        for url in (record.linkedin_url, record.website_url):
-            url = _URI_JUNK.sub("", url)
-            if url:
-                _raw(card, "url", url)  # a URI, written as it is: see the module's docstring
+            tel = _raw(card, "tel", backslashEscape(_text(record.phone)))
+            tel.params["TYPE"] = list(TEL_TYPES[self.version])
+        linkedin = _uri(record.linkedin_url)
+        if linkedin:
+            # Apple's social profile, and the labelled URL Google and Apple write for a link
+            # of a kind vCard has no type for; a reader that knows neither keeps the URL.
+            _raw(card, "x-socialprofile", linkedin).params["TYPE"] = ["linkedin"]
+            _raw(card, "url", linkedin).group = LINKEDIN_GROUP
+            _raw(card, "x-ablabel", "LinkedIn").group = LINKEDIN_GROUP
+        website = _uri(record.website_url)
+        if website:
+            _raw(card, "url", website)
         note = context_note(record, self.wording)
         if note:
-            _raw(card, "note", text(_text(note)))
+            _raw(card, "note", backslashEscape(_text(note)))
         tags = categories(record)
         if tags:
-            _raw(card, "categories", ",".join(text(_text(tag)) for tag in tags))
+            _raw(card, "categories", ",".join(backslashEscape(_text(tag)) for tag in tags))
         updated = record.updated_at
-        _raw(
-            card,
-            "rev",
-            updated.strftime("%Y-%m-%dT%H:%M:%SZ" if self.version == "3.0" else "%Y%m%dT%H%M%SZ"),
-        )
+        _raw(card, "rev", updated.strftime("%Y-%m-%dT%H:%M:%SZ" if v3 else "%Y%m%dT%H%M%SZ"))
         return card
 
     def card(self, record: ContactRecord) -> bytes:

@@ -79,7 +79,7 @@ def _zip(records: Iterable[ContactRecord], writer: CardWriter) -> Iterator[bytes
     names = UniqueNames(".vcf")
     files = (
         (
-            names.name(writer.wording.display_name(record), record.public_id),
+            names.name(writer.fn(record)[0], record.public_id),
             writer.card(record),
             record.updated_at,
         )
