@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +18,7 @@ from netcompanion.export.csv_export import neutralise
 from netcompanion.extensions import db
 from netcompanion.followup.models import FollowupList
 
-from .conftest import LONG_NOTE, meet
+from .conftest import HERE, LONG_NOTE, ROOT, meet
 
 HEADERS = {
     "hubspot": [
@@ -286,3 +288,182 @@ def test_one_word_names_fill_each_importers_required_name_fields(
         ]
     )
     assert names("hubspot") == sorted([("", "Madonna"), ("", "김민준"), ("민준", "김"), ("", "")])
+
+
+# Importers' rules, read back by Python's csv module and by Papa Parse ----------------------
+
+
+def papa_read(data: bytes) -> list[dict[str, str]]:
+    """The rows as Papa Parse (node) reads them, as dicts by header."""
+    result = subprocess.run(
+        ["node", str(HERE / "read_csv.mjs")],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    header, *rows = json.loads(result.stdout)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.fixture
+def hard(booth, questions, make_contact):
+    """Contacts importers trip on: one-word CJK names, no name, emoji, suffixes, long notes."""
+    owner, fair = booth
+    relocate, stacks = questions
+    many = [f"Note {n}: " + "x" * 900 for n in range(60)]  # about 55,000 characters of notes
+    people = {
+        "wang": make_contact(owner, name="王小明", met=[meet(fair)]),
+        "kim": make_contact(owner, name="김민준", met=[meet(fair)]),
+        "phone": make_contact(owner, name="", phone="+1-202-555-0143", met=[meet(fair)]),
+        "email": make_contact(owner, name="", email="only@example.org", met=[meet(fair)]),
+        "emoji": make_contact(owner, name="Ada 👩🏽‍💻 Lovelace 🚀", met=[meet(fair)]),
+        "suffix": make_contact(owner, name="Sean O'Brien, PhD", met=[meet(fair)]),
+        "long": make_contact(
+            owner,
+            name="Lena Long",
+            email="lena@example.org",
+            do_not_contact_at=datetime(2025, 1, 2, tzinfo=UTC),
+            do_not_contact_reason="Asked by phone",
+            met=[
+                meet(
+                    fair,
+                    tags=["Go, Rust", "東京"],
+                    answers={stacks.public_id: ["Remote, only", "東京"]},
+                    notes=many,
+                )
+            ],
+        ),
+    }
+    return people
+
+
+NAME_PARTS = {"first name", "last name", "name suffix"}
+ALL_LAYOUTS = ["generic", "hubspot", "salesforce", "google", "greenhouse"]
+
+
+@pytest.mark.parametrize("preset", ALL_LAYOUTS)
+def test_every_layout_reads_the_same_with_two_parsers_and_has_what_its_importer_requires(
+    preset, booth, hard, login_as, client
+):
+    owner, _fair = booth
+    login_as(owner)
+    data = export(client, preset=preset)
+    rows = read(data)
+    assert papa_read(data) == rows
+    assert len(rows) == len(hard)
+    for row in rows:
+        for header, cell in row.items():
+            if header.casefold() in NAME_PARTS:
+                assert not any(ord(c) > 0x1F000 for c in cell), (header, cell)  # no emoji
+            limit = 32_000 if preset == "salesforce" else 32_767
+            assert len(cell.encode("utf-16-le")) // 2 <= limit
+        if preset in ("salesforce", "greenhouse"):
+            assert row["Last Name"], row
+        if preset == "greenhouse":
+            assert row["First Name"], row
+        if preset == "hubspot":
+            assert row["Email"] or row["First Name"] or row["Last Name"], row
+
+
+def test_hard_names_split_as_each_layout_wants(booth, hard, login_as, client):
+    owner, _fair = booth
+    login_as(owner)
+    leads = {
+        r["Phone"] or r["Email"] or r["Last Name"]: r
+        for r in read(export(client, preset="salesforce"))
+    }
+    assert (leads["王小明"]["First Name"], leads["王小明"]["Last Name"]) == ("", "王小明")
+    assert leads["김민준"]["Last Name"] == "김민준"
+    assert leads["+1-202-555-0143"]["Last Name"] == "[not provided]"
+    assert leads["+1-202-555-0143"]["Phone"] == "+1-202-555-0143"  # no quote for a CRM
+    assert leads["only@example.org"]["Last Name"] == "[not provided]"
+    assert leads["O'Brien, PhD"]["First Name"] == "Sean"
+    assert leads["Lovelace"]["First Name"] == "Ada"
+    hubspot = read(export(client, preset="hubspot"))
+    phone_only = next(r for r in hubspot if r["Phone Number"])
+    assert phone_only["Last Name"] == "[not provided]"
+    google = {r["Last Name"]: r for r in read(export(client, preset="google"))}
+    assert google["O'Brien"]["Name Suffix"] == "PhD"
+    generic = {r["Email"] or r["Phone"]: r for r in read(export(client))}
+    assert generic["'+1-202-555-0143"]["Phone"] == "'+1-202-555-0143"  # Excel: text, not a sum
+    assert generic["only@example.org"]["Last name"] == ""
+
+
+def test_long_notes_are_cut_at_a_note_and_say_how_many_are_left(booth, hard, login_as, client):
+    owner, fair = booth
+    login_as(owner)
+    for preset, column in (("salesforce", "Description"), ("generic", "Notes")):
+        row = {r["Email"]: r for r in read(export(client, preset=preset))}["lena@example.org"]
+        cell = row[column]
+        assert len(cell) <= (32_000 if preset == "salesforce" else 32_767)
+        kept = cell.count("Note 0") + sum(f"Note {n}:" in cell for n in range(1, 60))
+        assert (
+            cell.endswith(f"… {60 - kept} more notes in NetCompanion")
+            or cell.rstrip().endswith(f"… {60 - kept} more notes in NetCompanion")
+            or f"… {60 - kept} more notes in NetCompanion" in cell
+        )
+        assert 0 < kept < 60
+        assert "x" * 900 + "\n" in cell or cell.count("x" * 900) == kept  # no note cut inside
+    [capture] = [
+        r
+        for r in read(export(client, path=f"/events/{fair.public_id}/captures/export.csv"))
+        if r["Email"] == "lena@example.org"
+    ]
+    assert "more notes in NetCompanion" in capture["Notes"]
+
+
+def test_do_not_contact_reaches_every_layout(booth, hard, login_as, client):
+    owner, fair = booth
+    login_as(owner)
+
+    def lena(preset):
+        rows = read(export(client, preset=preset))
+        return {r.get("Email") or r.get("E-mail 1 - Value"): r for r in rows}["lena@example.org"]
+
+    assert lena("salesforce")["Email Opt Out"] == "1" and lena("salesforce")["Do Not Call"] == "1"
+    assert lena("hubspot")["Message"].startswith("Do not contact since 2025-01-02: Asked by phone")
+    assert lena("greenhouse")["Notes"].startswith("Do not contact since 2025-01-02")
+    assert "Do not contact" in lena("google")["Labels"].split(" ::: ")
+    assert lena("generic")["Do not contact"] == "2025-01-02: Asked by phone"
+    assert read(export(client, preset="hubspot_opt_out")) == [{"Email": "lena@example.org"}]
+    captures = read(export(client, path=f"/events/{fair.public_id}/captures/export.csv"))
+    row = next(r for r in captures if r["Email"] == "lena@example.org")
+    assert row["Do not contact"] == "2025-01-02: Asked by phone"
+    assert "Lists" in row
+
+
+def test_values_in_one_cell_keep_their_boundaries(booth, hard, questions, login_as, client):
+    owner, fair = booth
+    login_as(owner)
+    data = export(client, path=f"/events/{fair.public_id}/captures/export.csv")
+    [row] = [r for r in read(data) if r["Email"] == "lena@example.org"]
+    assert papa_read(data) == read(data)
+    assert row["Stacks, languages; tools"] == '"Remote, only", 東京'
+    assert row["Interests"] == '"Go, Rust", 東京'
+    generic = {r["Email"]: r for r in read(export(client))}["lena@example.org"]
+    assert 'Stacks, languages; tools: "Remote, only", 東京' in generic["Answers"]
+
+
+def test_one_line_fields_stored_with_line_breaks_export_on_one_line(
+    booth, make_contact, login_as, client
+):
+    owner, fair = booth
+    make_contact(
+        owner,
+        name="Ana\nOrtiz",
+        company="Orbital\r\nSystems",
+        title="Staff\u2028eng",
+        met=[meet(fair)],
+    )
+    login_as(owner)
+    [row] = read(export(client))
+    assert (row["Name"], row["Company"], row["Job title"]) == (
+        "Ana Ortiz",
+        "Orbital Systems",
+        "Staff eng",
+    )
+    [capture] = read(export(client, path=f"/events/{fair.public_id}/captures/export.csv"))
+    assert capture["Name"] == "Ana Ortiz"
