@@ -74,7 +74,7 @@ def update_capture(capture_id: str):
     fields: dict = {}
     inputs.only(data, EDITABLE, fields)
     for key in DETAILS:
-        inputs.text(data, key, fields, items.CONTACT_FIELDS[key])
+        inputs.text(data, key, fields, items.CONTACT_FIELDS[key], one_line=True)
     for key in ("rating", "availability"):
         if data.get(key) is not None and not isinstance(data[key], str):
             fields[key] = _("Must be text.")

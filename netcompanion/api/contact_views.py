@@ -167,7 +167,7 @@ def update_contact(contact_id: str):
     fields: dict = {}
     inputs.only(data, DETAILS, fields)
     for key in DETAILS:
-        inputs.text(data, key, fields, Contact.__table__.c[key].type.length)
+        inputs.text(data, key, fields, Contact.__table__.c[key].type.length, one_line=True)
     inputs.check(fields)
     wanted = {key: getattr(contact, key) for key in DETAILS}
     wanted.update({key: data[key] for key in DETAILS if key in data})

@@ -20,6 +20,10 @@ from ..dbtypes import OutOfRange, parse_instant
 from ..errors import error_response
 from ..exceptions import Rejected
 from ..extensions import db
+from ..webform import LINE_BREAK_MESSAGE, has_line_break
+
+#: The one-line details: a line break in them is refused (see ``webform``).
+ONE_LINE = frozenset({"name", "company", "title", "email", "phone", "linkedin_url", "website_url"})
 
 
 class Invalid(Exception):
@@ -68,8 +72,11 @@ def only(data: dict, allowed: tuple[str, ...] | set[str], fields: dict) -> None:
             fields[key] = _("Not a field this endpoint takes.")
 
 
-def text(data: dict, key: str, fields: dict, limit: int, *, required: bool = False) -> str | None:
-    """A text field, trimmed; None when absent (and not required)."""
+def text(
+    data: dict, key: str, fields: dict, limit: int, *, required: bool = False, one_line=False
+) -> str | None:
+    """A text field, trimmed; None when absent (and not required). A ``one_line`` field
+    refuses a line break, as a form's one-line field does."""
     if key not in data or data[key] is None:
         if required:
             fields[key] = _("Required.")
@@ -81,6 +88,8 @@ def text(data: dict, key: str, fields: dict, limit: int, *, required: bool = Fal
     value = value.strip()
     if required and not value:
         fields[key] = _("Required.")
+    elif one_line and has_line_break(value):
+        fields[key] = str(LINE_BREAK_MESSAGE)
     elif len(value) > limit:
         fields[key] = _("At most %(limit)d characters.", limit=limit)
     return value

@@ -86,7 +86,14 @@ def create_attendee(event_id: str):
     fields: dict = {}
     inputs.only(data, DETAIL_LIMITS, fields)
     for key, limit in DETAIL_LIMITS.items():
-        inputs.text(data, key, fields, limit, required=key in ("name", "email"))
+        inputs.text(
+            data,
+            key,
+            fields,
+            limit,
+            required=key in ("name", "email"),
+            one_line=key in inputs.ONE_LINE,
+        )
     inputs.check(fields)
     form = AttendeeDetailsForm(formdata=inputs.form_data(data), meta={"csrf": False})
     if not form.validate():

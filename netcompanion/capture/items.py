@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from ..attendee.models import DETAIL_LIMITS, Availability, read_badge_code
 from ..dbtypes import OutOfRange, parse_instant, utcnow
+from ..webform import LINE_BREAK_MESSAGE, has_line_break
 from . import cards
 from .models import EventQuestion, QuestionKind, Rating
 
@@ -68,7 +69,7 @@ def _invalid(fields: dict[str, str]) -> ItemError:
     return ItemError("invalid", _("Some details are missing or wrong."), fields)
 
 
-def _text(raw: dict, key: str, errors: dict, limit: int) -> str:
+def _text(raw: dict, key: str, errors: dict, limit: int, one_line: bool = False) -> str:
     value = raw.get(key)
     if value is None:
         return ""
@@ -76,7 +77,9 @@ def _text(raw: dict, key: str, errors: dict, limit: int) -> str:
         errors[key] = _("Must be text.")
         return ""
     value = value.strip()
-    if len(value) > limit:
+    if one_line and has_line_break(value):
+        errors[key] = str(LINE_BREAK_MESSAGE)
+    elif len(value) > limit:
         errors[key] = _("At most %(limit)d characters.", limit=limit)
     return value
 
@@ -165,7 +168,10 @@ def _who(raw: dict, item: Item, errors: dict) -> None:
             errors["contact"] = _("Must be an object with the person's details.")
             return
         own: dict[str, str] = {}
-        contact = {key: _text(value, key, own, limit) for key, limit in CONTACT_FIELDS.items()}
+        contact = {
+            key: _text(value, key, own, limit, one_line=True)
+            for key, limit in CONTACT_FIELDS.items()
+        }
         errors.update({f"contact.{key}": reason for key, reason in own.items()})
         if not contact["name"]:
             errors["contact.name"] = _("Enter the person's name.")

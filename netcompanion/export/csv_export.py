@@ -7,8 +7,14 @@ its quotes doubled. UTF-8 throughout (a BOM only where :mod:`.presets` says why)
 Formula injection (OWASP, "CSV Injection"): a spreadsheet runs a cell that starts with ``=``,
 ``+``, ``-`` or ``@`` (tab and carriage return too, and their full-width forms) as a formula,
 so such a cell gets a leading single quote, which makes it text. The one exception is a phone
-number in a phone column, ``+49 30 1234567``: digits, spaces and ``()./-`` cannot call a
-function or reach another program, and a quote in front would travel into the CRM.
+number in a CRM layout's phone column, ``+49 30 1234567``: digits, spaces and ``()./-`` cannot
+call a function or reach another program, the CRM's importer evaluates nothing, and a quote in
+front would travel into the CRM. The layouts made for a spreadsheet (the generic one, an
+event's captures) quote phones like any cell, since Excel reads ``+1-202-555-0143`` as a sum.
+
+Several values in a cell keep their boundaries (:func:`.records.join_values`): interests and
+choices are separated by ", ", lists by "; ", and a value holding the separator is quoted
+(``"Remote, only", 東京``); Google's labels use its own " ::: ".
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import gettext as _
 
+from .cells import EXCEL_LIMIT, fit, line
 from .context import Wording
 from .presets import PHONE_FIELDS, Preset, Row
-from .records import ContactRecord, Encounter
+from .records import ContactRecord, Encounter, join_values
 
 BOM = "\ufeff"
 _FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
@@ -64,9 +71,15 @@ def contacts_csv(
     wording = wording or Wording()
     sheet = _Sheet(preset.bom)
     sheet.row(neutralise(header) for header in preset.headers)
-    fields = [(name, name in PHONE_FIELDS) for _header, name in preset.columns]
-    for count, record in enumerate(records, start=1):
-        row = Row(record, wording)
+    fields = [
+        (name, name in PHONE_FIELDS and not preset.spreadsheet) for _header, name in preset.columns
+    ]
+    count = 0
+    for record in records:
+        if preset.only_do_not_contact and not (record.do_not_contact_at and record.email):
+            continue
+        count += 1
+        row = Row(record, wording, preset.limit)
         sheet.row(neutralise(getattr(row, name), phone) if name else "" for name, phone in fields)
         if count % ROWS_PER_CHUNK == 0:
             yield sheet.take()
@@ -78,7 +91,10 @@ def captures_csv(
     questions: list[tuple[str, str]],
     wording: Wording | None = None,
 ) -> Iterator[bytes]:
-    """One row per capture at the event; each organizer question has its own column."""
+    """One row per capture at the event; each organizer question has its own column.
+
+    A spreadsheet layout: phones are quoted like any cell that starts with ``+``.
+    """
     wording = wording or Wording()
     sheet = _Sheet(bom=True)
     prompts = _unique([prompt for _id, prompt in questions])
@@ -101,21 +117,28 @@ def captures_csv(
             _("Availability"),
             *prompts,
             _("Notes"),
+            _("Lists"),
+            _("Do not contact"),
             _("Contact ID"),
             _("Capture ID"),
         )
     )
     for count, e in enumerate(encounters, start=1):
         name, email, company, title, phone, linkedin, website = e.details
-        notes = "\n".join(
-            f"{wording.note_heading(n.author, n.written_on)}: {n.body}" for n in e.notes
-        )
+        notes = [
+            (f"{wording.note_heading(n.author, n.written_on)}: {n.body}", True) for n in e.notes
+        ]
+        do_not_contact = ""
+        if e.do_not_contact_at:
+            do_not_contact = e.do_not_contact_at.date().isoformat()
+            if e.do_not_contact_reason:
+                do_not_contact += f": {e.do_not_contact_reason}"
         cells = [
-            name,
+            line(name),
             email,
             phone,
-            company,
-            title,
+            line(company),
+            line(title),
             linkedin,
             website,
             e.met_on.isoformat(),
@@ -123,14 +146,16 @@ def captures_csv(
             e.recruiter,
             wording.sources[e.source],
             wording.ratings[e.rating] if e.rating else "",
-            ", ".join(e.tags),
+            join_values(e.tags),
             wording.availabilities[e.availability] if e.availability else "",
             *(e.answer_by_question.get(public_id, "") for public_id, _prompt in questions),
-            notes,
+            fit([notes], EXCEL_LIMIT),
+            join_values(map(wording.membership, e.lists), "; "),
+            do_not_contact,
             e.contact_public_id,
             e.public_id,
         ]
-        sheet.row(neutralise(cell, phone=index == 2) for index, cell in enumerate(cells))
+        sheet.row(neutralise(cell) for cell in cells)
         if count % ROWS_PER_CHUNK == 0:
             yield sheet.take()
     yield sheet.take()

@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..names import split_name
-from .context import Wording, categories, context_note, encounter_lines
-from .records import ContactRecord, Encounter
+from ..names import name_parts
+from .cells import EXCEL_LIMIT, SALESFORCE_DESCRIPTION_LIMIT, fit, line
+from .context import Wording, categories, encounter_lines, note_lines
+from .records import ContactRecord, Encounter, join_values
 
 #: What Salesforce writes in a required field it has no value for.
 NOT_PROVIDED = "[not provided]"
@@ -30,15 +32,17 @@ NOT_PROVIDED = "[not provided]"
 class Row:
     """One contact as CSV cells: every field a preset may name, worked out when asked."""
 
-    def __init__(self, record: ContactRecord, wording: Wording):
+    def __init__(self, record: ContactRecord, wording: Wording, limit: int = EXCEL_LIMIT):
         self.record = record
         self.wording = wording
-        self.first_name, self.last_name = split_name(record.name)
-        self.name = record.name
+        self.limit = limit
+        parts = name_parts(line(record.name))
+        self.first_name, self.last_name, self.suffix = parts
+        self.name = line(record.name)
         self.email = record.email
         self.phone = record.phone
-        self.company = record.company
-        self.title = record.title
+        self.company = line(record.company)
+        self.title = line(record.title)
         self.linkedin_url = record.linkedin_url
         self.website_url = record.website_url
         self.contact_id = record.public_id
@@ -78,7 +82,7 @@ class Row:
 
     @property
     def interests(self) -> str:
-        return self._latest(lambda e: ", ".join(e.tags))
+        return self._latest(lambda e: join_values(e.tags))
 
     @property
     def availability(self) -> str:
@@ -93,11 +97,15 @@ class Row:
     @property
     def notes(self) -> str:
         """Every note of every encounter, latest encounter first, each with its event."""
-        return "\n".join(
-            f"{self.wording.note_heading(n.author, n.written_on)} ({e.event_name}): {n.body}"
+        notes = [
+            (
+                f"{self.wording.note_heading(n.author, n.written_on)} ({e.event_name}): {n.body}",
+                True,
+            )
             for e in self.record.encounters
             for n in e.notes
-        )
+        ]
+        return fit([notes], self.limit)
 
     @property
     def encounters(self) -> str:
@@ -113,7 +121,7 @@ class Row:
 
     @property
     def lists(self) -> str:
-        return "; ".join(self.wording.membership(m) for m in self.record.lists)
+        return join_values(map(self.wording.membership, self.record.lists), "; ")
 
     @property
     def next_due(self) -> str:
@@ -134,7 +142,33 @@ class Row:
 
     @property
     def context(self) -> str:
-        return context_note(self.record, self.wording)
+        """What a CRM would lose, under the cell limit: the do-not-contact mark first, so the
+        person importing sees it, then every encounter with its notes, then the lists."""
+        record = self.record
+        mark = ""
+        if record.do_not_contact_at:
+            mark = self.wording.do_not_contact % {
+                "date": record.do_not_contact_at.date().isoformat()
+            }
+            if record.do_not_contact_reason:
+                mark += f": {record.do_not_contact_reason}"
+        blocks = [
+            [(text, False) for text in _encounter_lines(e, self.wording)]
+            + [(text, True) for text in note_lines(e, self.wording)]
+            for e in record.encounters
+        ]
+        lists = ""
+        if record.lists:
+            memberships = join_values(map(self.wording.membership, record.lists), "; ")
+            lists = f"{self.wording.lists}: {memberships}"
+        return fit(blocks, self.limit, keep=lists, first=mark)
+
+    @property
+    def last_name_suffixed(self) -> str:
+        """The family name and the suffix, for layouts with no suffix column: O'Brien, PhD."""
+        if self.last_name and self.suffix:
+            return f"{self.last_name}, {self.suffix}"
+        return self.last_name
 
     @property
     def company_required(self) -> str:
@@ -143,8 +177,14 @@ class Row:
 
     @property
     def last_name_required(self) -> str:
-        """A lead or prospect needs a last name; a one-word name (``Madonna``) is one."""
-        return self.last_name or NOT_PROVIDED
+        """A lead or prospect needs a last name; a one-word name (``Madonna``, ``王小明``) is
+        one; a contact with only a phone or an email gets Salesforce's ``[not provided]``."""
+        return self.last_name_suffixed or NOT_PROVIDED
+
+    @property
+    def last_name_or_email(self) -> str:
+        """HubSpot creates a contact from an email or a name: a row with neither gets one."""
+        return self.last_name_suffixed or ("" if self.email else NOT_PROVIDED)
 
     @property
     def first_name_required(self) -> str:
@@ -154,7 +194,14 @@ class Row:
     @property
     def labels(self) -> str:
         """Interests and lists as Google Contacts labels, separated as in its own files."""
-        return " ::: ".join(categories(self.record))
+        labels = categories(self.record)
+        if self.record.do_not_contact_at:
+            labels.append(_("Do not contact"))
+        return " ::: ".join(label.replace(":::", ":") for label in labels)
+
+    @property
+    def do_not_call(self) -> str:
+        return "1" if self.record.do_not_contact_at else "0"
 
     @property
     def email_label(self) -> str:
@@ -181,6 +228,15 @@ class Row:
         return self.record.lists[0].stage if self.record.lists else ""
 
 
+def _encounter_lines(encounter: Encounter, wording: Wording) -> list[str]:
+    """An encounter's lines without its notes, the interests with their boundaries kept."""
+    lines = encounter_lines(encounter, wording, notes=False)
+    if encounter.tags:
+        plain = f"{wording.interests}: {', '.join(encounter.tags)}"
+        lines[lines.index(plain)] = f"{wording.interests}: {join_values(encounter.tags)}"
+    return lines
+
+
 @dataclass(frozen=True)
 class Preset:
     key: str
@@ -188,6 +244,13 @@ class Preset:
     #: (header, Row field) in column order.
     columns: tuple[tuple[str, str], ...]
     bom: bool = False
+    #: Opened in a spreadsheet, which reads ``+1-202-555-0143`` as a formula: phones get the
+    #: protective quote too. A CRM's importer evaluates nothing and takes the number as is.
+    spreadsheet: bool = False
+    #: The longest cell the target keeps (notes are cut to it at a note).
+    limit: int = EXCEL_LIMIT
+    #: Only the people not to contact (an opt-out list).
+    only_do_not_contact: bool = False
 
     @property
     def headers(self) -> list[str]:
@@ -204,6 +267,7 @@ GENERIC = Preset(
         (_l("Name"), "name"),
         (_l("First name"), "first_name"),
         (_l("Last name"), "last_name"),
+        (_l("Name suffix"), "suffix"),
         (_l("Email"), "email"),
         (_l("Phone"), "phone"),
         (_l("Company"), "company"),
@@ -228,17 +292,21 @@ GENERIC = Preset(
         (_l("Updated"), "updated"),
     ),
     bom=True,
+    spreadsheet=True,
 )
 
 # Source: HubSpot Knowledge Base, "Set up your import files" (knowledge.hubspot.com), and the
 # labels of HubSpot's default contact properties, which its import wizard matches by name.
 # "LinkedIn URL" is the one column without a default property: the wizard offers to create it.
+# A contact needs an email or a name. "Unsubscribed from all email" cannot be imported with the
+# contacts: HubSpot sets it from an opt-out list import, which HUBSPOT_OPT_OUT is; the contacts
+# import carries the do-not-contact mark at the top of Message.
 HUBSPOT = Preset(
     "hubspot",
     _l("HubSpot (contacts import)"),
     (
         ("First Name", "first_name"),
-        ("Last Name", "last_name"),
+        ("Last Name", "last_name_or_email"),
         ("Email", "email"),
         ("Phone Number", "phone"),
         ("Company Name", "company"),
@@ -249,9 +317,18 @@ HUBSPOT = Preset(
     ),
 )
 
+# Source: HubSpot Knowledge Base, "Import an opt-out list": one Email column; each address gets
+# "Unsubscribed from all email", whether or not it is a contact yet.
+HUBSPOT_OPT_OUT = Preset(
+    "hubspot_opt_out",
+    _l("HubSpot (opt-out list of people not to contact)"),
+    (("Email", "email"),),
+    only_do_not_contact=True,
+)
+
 # Source: Salesforce Help, "Field Mapping for Importing Leads" (Data Import Wizard): the
 # import file labels of the Lead fields. Last Name and Company are required; Rating takes Hot,
-# Warm, Cold; Email Opt Out takes 1 or 0.
+# Warm, Cold; Email Opt Out and Do Not Call take 1 or 0; Description holds 32,000 characters.
 SALESFORCE = Preset(
     "salesforce",
     _l("Salesforce (lead import)"),
@@ -266,12 +343,15 @@ SALESFORCE = Preset(
         ("Lead Source", "event"),
         ("Rating", "rating_english"),
         ("Email Opt Out", "email_opt_out"),
+        ("Do Not Call", "do_not_call"),
         ("Description", "context"),
     ),
+    limit=SALESFORCE_DESCRIPTION_LIMIT,
 )
 
 # Source: the header row of Google Contacts' own CSV export ("Google CSV"), which its import
 # reads back: "E-mail 1 - Value", "Organization Name", "Website 1 - Value", "Labels", ...
+# Labels are separated by " ::: " as in its own files; "Do not contact" is one of them.
 GOOGLE = Preset(
     "google",
     _l("Google Contacts"),
@@ -279,6 +359,7 @@ GOOGLE = Preset(
         ("First Name", "first_name"),
         ("Middle Name", ""),
         ("Last Name", "last_name"),
+        ("Name Suffix", "suffix"),
         ("Organization Name", "company"),
         ("Organization Title", "title"),
         ("Notes", "context"),
@@ -296,7 +377,8 @@ GOOGLE = Preset(
 
 # Source: Greenhouse Support, "Bulk import prospects from spreadsheet": the default fields of
 # the prospect import template. First and Last Name are required; pool and stage names must
-# match the ones configured in Greenhouse (a follow-up list named like the pool does).
+# match the ones configured in Greenhouse (a follow-up list named like the pool does). No default
+# field says do not contact: the mark opens the Notes, where the recruiter reads first.
 GREENHOUSE = Preset(
     "greenhouse",
     _l("Greenhouse (prospects import)"),
@@ -315,5 +397,8 @@ GREENHOUSE = Preset(
     ),
 )
 
-PRESETS = {preset.key: preset for preset in (GENERIC, HUBSPOT, SALESFORCE, GOOGLE, GREENHOUSE)}
+PRESETS = {
+    preset.key: preset
+    for preset in (GENERIC, HUBSPOT, HUBSPOT_OPT_OUT, SALESFORCE, GOOGLE, GREENHOUSE)
+}
 DEFAULT_PRESET = "generic"

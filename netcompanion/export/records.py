@@ -6,6 +6,10 @@ are being captured), and each chunk's encounters, interests, notes and list entr
 four more queries. Events, members and the organizer's questions are few, so they are cached
 for the whole export. Rows are read as plain columns, not ORM objects: an export is read-only
 and the identity map would only cost time.
+
+Several values in one cell (the choices of a multiple-choice answer, interests, lists) keep
+their boundaries: :func:`join_values` quotes a value that holds the separator, as CSV does
+(``"Remote, only", 東京``), so ``Remote, only`` and ``東京`` never read as three values.
 """
 
 from __future__ import annotations
@@ -31,6 +35,16 @@ from ..capture.models import (
 from ..event.models import Event
 from ..extensions import db
 from ..followup.models import EntryState, FollowupList, ListEntry, ListStage
+
+
+def join_values(values, separator: str = ", ") -> str:
+    """Values in one text, each that holds the separator's mark or a quote in double quotes."""
+    mark = separator.strip() or separator
+    return separator.join(
+        '"' + value.replace('"', '""') + '"' if mark in value or '"' in value else value
+        for value in values
+    )
+
 
 #: Contacts (or captures) per chunk: a few queries each, and a few hundred kilobytes of rows.
 CHUNK = 500
@@ -100,11 +114,17 @@ class Encounter:
     answers: list[tuple[str, str]]
     #: Question public id → answer text, for one column per question.
     answer_by_question: dict[str, str] = field(default_factory=dict)
+    #: Question public id → the answer's values: the choices of a multiple choice, else one.
+    answer_values: dict[str, list[str]] = field(default_factory=dict)
     notes: list[NoteRecord] = field(default_factory=list)
     #: The details as captured: (name, email, company, title, phone, linkedin, website).
     details: tuple = ()
     #: The contact's public id (event capture exports link rows to contacts).
     contact_public_id: str = ""
+    #: The contact's do-not-contact mark and lists (event capture exports only).
+    do_not_contact_at: datetime | None = None
+    do_not_contact_reason: str = ""
+    lists: list[Membership] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -221,7 +241,13 @@ class Reader:
         given), oldest first, with the contact's public id; a detail left empty at the
         capture is the contact's (added or corrected since)."""
         base = (
-            select(*CAPTURE_COLUMNS, Contact.public_id, *CONTACT_COLUMNS[2:9])
+            select(
+                *CAPTURE_COLUMNS,
+                Contact.public_id,
+                *CONTACT_COLUMNS[2:9],
+                Contact.do_not_contact_at,
+                Contact.do_not_contact_reason,
+            )
             .join(Contact, Contact.id == Capture.contact_id)
             .where(Capture.organization_id == self.org_id, Capture.event_id == event_id)
         )
@@ -234,6 +260,12 @@ class Reader:
             if not encounters:
                 return
             last = encounters[-1].id
+            by_contact: dict[int, list[Encounter]] = {}
+            for encounter in encounters:
+                by_contact.setdefault(encounter.contact_id, []).append(encounter)
+            for contact_id, membership in self._memberships(list(by_contact)):
+                for encounter in by_contact[contact_id]:
+                    encounter.lists.append(membership)
             yield from encounters
             if len(encounters) < self.chunk:
                 return
@@ -279,7 +311,8 @@ class Reader:
             rating, availability, answers, by_id, captured_at = row[12:17]
             event_name, zone = self._events[event_id]
             local = captured_at.astimezone(zone)
-            by_question = self._answers(event_id, answers)
+            values = self._answers(event_id, answers)
+            by_question = {key: join_values(found) for key, found in values.items()}
             encounter = Encounter(
                 id=capture_id,
                 public_id=public_id,
@@ -298,6 +331,7 @@ class Reader:
                     if public_id in by_question
                 ],
                 answer_by_question=by_question,
+                answer_values=values,
                 details=tuple(
                     (mine or theirs for mine, theirs in zip(details, row[18:25], strict=True))
                     if with_contact
@@ -305,6 +339,8 @@ class Reader:
                 ),
                 contact_public_id=row[17] if with_contact else "",
             )
+            if with_contact:
+                encounter.do_not_contact_at, encounter.do_not_contact_reason = row[25:27]
             encounter.notes = [
                 NoteRecord(
                     self._users.get(author, "") if author else "",
@@ -316,17 +352,16 @@ class Reader:
             out.append(encounter)
         return out
 
-    def _answers(self, event_id: int, answers: dict | None) -> dict[str, str]:
-        """Question public id → answer as text (choices joined), for the event's questions."""
+    def _answers(self, event_id: int, answers: dict | None) -> dict[str, list[str]]:
+        """Question public id → the answer's values (a choice each), for the event's questions."""
         if not answers:
             return {}
         out = {}
         for public_id, _prompt in self.questions(event_id):
             value = answers.get(public_id)
-            if isinstance(value, list):
-                value = ", ".join(str(v) for v in value if v)
-            if value:
-                out[public_id] = str(value)
+            found = [str(v) for v in value if v] if isinstance(value, list) else [str(value or "")]
+            if any(found):
+                out[public_id] = found
         return out
 
     def _load_events(self, event_ids: set[int]) -> None:
