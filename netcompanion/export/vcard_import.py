@@ -38,6 +38,7 @@ from ..followup import service as followups
 from ..followup.models import FollowupList, ListEntry
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
+from . import import_restore
 from .import_report import Report, Row, SeenInFile, Status, display, doubts_of, sort_out
 from .vcard_reading import Card
 
@@ -74,7 +75,7 @@ def into_event(user: User, ev: EventAccess, cards: list[Card], dry_run: bool = F
     return Report("event", dry_run, rows)
 
 
-def _item(ev: EventAccess, card: Card, now: str) -> dict:
+def _item(ev: EventAccess, card: Card, now: str, restored=None) -> dict:
     """The card as the scanner would upload it: a plain vCard 3.0 of the chosen details, which
     ``capture.cards`` reads back exactly, so the capture's source is "vcard" as for a scan."""
     details = card.details
@@ -82,7 +83,7 @@ def _item(ev: EventAccess, card: Card, now: str) -> dict:
     for key, name in _CARD_LINES:
         if details[key]:
             lines.append(f"{name}:{_escaped(details[key])}")
-    return {
+    item = {
         "client_id": client_id(ev, card),
         "event": ev.event.public_id,
         "captured_at": now,
@@ -90,6 +91,10 @@ def _item(ev: EventAccess, card: Card, now: str) -> dict:
         "tags": card.tags,
         "note": card.note,
     }
+    if restored is not None:
+        item |= {"tags": restored.tags, "note": restored.note, "answers": restored.answers}
+        item |= {"rating": restored.rating, "availability": restored.availability}
+    return item
 
 
 #: Details and the property that carries each; both URLs go in URL lines, LinkedIn's first.
@@ -115,7 +120,8 @@ def _record_event(
     user: User, ev: EventAccess, usable: list[Card], matches, known: dict[str, Contact]
 ) -> list[Row]:
     now = utcnow().isoformat()
-    items = [_item(ev, card, now) for card in usable]
+    restored = _restored(user.organization_id, ev, usable, known)
+    items = [_item(ev, card, now, restored.get(card.number)) for card in usable]
     by_client = {
         item["client_id"]: known[card.uid].id
         for item, card in zip(items, usable, strict=True)
@@ -155,6 +161,21 @@ def _record_event(
     _remember(user.organization_id, [(row.card.uid, row.contact_id) for row in rows])
     db.session.commit()
     return rows
+
+
+def _restored(org_id: int, ev: EventAccess, usable: list[Card], known: dict) -> dict:
+    """Card number → what our own card restores (``import_restore``), for our own cards."""
+    own = [card for card in usable if card.ours]
+    if not own:
+        return {}
+    records = import_restore.histories(org_id, [known[c.uid] for c in own if c.uid in known])
+    questions = import_restore.questions_of(ev.event.id)
+    return {
+        card.number: import_restore.restore(
+            card, records.get(known[card.uid].id) if card.uid in known else None, questions
+        )
+        for card in own
+    }
 
 
 def _remember(org_id: int, pairs: list[tuple[str, str | None]]) -> None:

@@ -54,6 +54,10 @@ class Card:
     uid: str = ""
     #: Written by our own export (its PRODID).
     ours: bool = False
+    #: Our own export's NOTE, read back into its parts (``own_cards``); None for others'.
+    own: own_cards.OwnNote | None = None
+    #: The further emails, phones and web addresses, as the note's last paragraph.
+    extras: str = ""
     #: What the card says, in no language: the note's extra lines are in the reader's, and
     #: importing the same card must not depend on who imports it.
     content: list = field(default_factory=list, repr=False)
@@ -172,6 +176,9 @@ def _fields(raw: RawCard, contents: dict) -> Card:
     if others:
         extras.append(_("Other web addresses on the card: %(list)s", list=", ".join(others)))
     notes = [_value(line) for line in contents.get("note", [])]
+    if card.ours and len(notes) == 1:
+        card.own = own_cards.read_note(notes[0])
+    card.extras = "\n".join(extras)
     card.content = [notes, emails, phones, others]
     note = "\n\n".join([n for n in notes if n] + ["\n".join(extras)] * bool(extras))
     if len(note) > items.MAX_NOTE:

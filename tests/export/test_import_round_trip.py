@@ -130,12 +130,78 @@ def test_a_card_we_issued_maps_back_to_its_contact(hard_people, login_as, client
     assert set(outcomes(report).values()) == {"matched"}
     assert "Same card (its UID)" in report.get_data(as_text=True)
 
+    assert_round_trip(owner, before, "Madrid Job Day")
+
+
+def assert_round_trip(owner, before: dict, other: str) -> None:
+    """Nobody created again, no detail changed, every earlier encounter as it was, and one
+    encounter at the other event with nothing copied from the earlier ones."""
     after = snapshot(owner)
-    assert after.keys() == before.keys()  # nobody created again
+    assert after.keys() == before.keys()
     for public_id, (details, encounters) in before.items():
         assert after[public_id][0] == details
-        assert [e for e in after[public_id][1] if e[0] != "Madrid Job Day"] == encounters
+        assert [e for e in after[public_id][1] if e[0] != other] == encounters
+        assert [e for e in after[public_id][1] if e[0] == other] == [
+            (other, None, None, (), (), ())
+        ]
     assert db.session.scalar(select(func.count()).select_from(MatchSuggestion)) == 0
+
+
+def test_round_trip_through_another_event_and_a_list_twice_loses_and_doubles_nothing(
+    hard_people, login_as, client, make_event
+):
+    owner, _fair, people = hard_people
+    login_as(owner)
+    other = make_event(owner, name="Madrid Job Day")
+    lst = followups.create_list(owner, "Callbacks")
+    db.session.commit()
+    files = {version: export(client, version) for version in ("3.0", "4.0")}
+    before = snapshot(owner)
+    for _round in range(2):
+        for data in files.values():
+            preview = upload(client, event_url(other), data)
+            if b"/confirm" in preview.data:
+                confirm(client, preview)
+            preview = upload(client, list_url(lst), data)
+            if b"/confirm" in preview.data:
+                confirm(client, preview)
+    assert_round_trip(owner, before, "Madrid Job Day")
+    again = export(client, "3.0").decode()
+    assert again.count("UID:urn:uuid:") == len(people)
+    # The encounter log of the first export is still there, word for word, after the new one.
+    first = files["3.0"].decode().replace("\r\n ", "").split("END:VCARD")
+    later = again.replace("\r\n ", "").split("END:VCARD")
+    for old, new in zip(first, later, strict=True):
+        old_note = next((line for line in old.split("\r\n") if line.startswith("NOTE:")), "")
+        new_note = next((line for line in new.split("\r\n") if line.startswith("NOTE:")), "")
+        history = old_note.removeprefix("NOTE:").split("\\n\\nLists: ")[0]
+        assert history in new_note
+
+
+def test_another_company_gets_our_card_back_as_fields(
+    hard_people, login_as, client, new_client, make_company, make_event, join_event
+):
+    owner, _fair, people = hard_people
+    login_as(owner)
+    data = export(client, "4.0")
+    assert data.count(b"BEGIN:VCARD") == len(people), data[:300]
+    recruiter = make_company("Initech Recruiting")
+    event = make_event(make_company("Fair Organizers"), name="Lisbon Tech Fair")
+    join_event(recruiter, event)
+    browser = new_client()
+    login_as(recruiter, on=browser)
+    confirm(browser, upload(browser, event_url(event), data))
+    db.session.expire_all()
+    lucia = db.session.scalars(
+        select(Capture).where(
+            Capture.name == "Lucía Fernández", Capture.organization_id == recruiter.organization_id
+        )
+    ).one()
+    assert lucia.rating is Rating.HOT and lucia.availability is Availability.NOW
+    assert lucia.tag_names == ["Data", "Python"]  # the list name is no interest
+    (note,) = [n.body for n in lucia.notes]
+    assert "Knows Spark." in note and MULTI_LINE in note
+    assert "Rating: Hot" not in note and "Data people" not in note.split("Note by")[0]
 
 
 def test_placeholders_are_not_read_back_as_names(hard_people, login_as, client):
