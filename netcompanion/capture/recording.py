@@ -89,8 +89,12 @@ class _Resolved:
     answers: dict
 
 
-def record(user: User, raw_items: list) -> list[Outcome]:
+def record(user: User, raw_items: list, known: dict | None = None) -> list[Outcome]:
     """Record uploaded items for the user's company; one outcome per item, in order.
+
+    ``known``: client id → id of the contact an item is known to be before any matching (an imported
+    card's UID, ``contact.identity``); the item goes to that contact and, at an event where it
+    has a capture, into that capture.
 
     A single capture skips the lookup of earlier uploads: replays are rare, and the receipt's
     unique constraint catches one anyway, after which the retry looks.
@@ -98,7 +102,7 @@ def record(user: User, raw_items: list) -> list[Outcome]:
     look_for_replays = len(raw_items) > 1
     for attempt in range(RETRIES):
         try:
-            outcomes = _record(user, raw_items, look_for_replays)
+            outcomes = _record(user, raw_items, look_for_replays, known or {})
             for outcome in outcomes:
                 if outcome.capture is not None:
                     outcome.summary = serialize.summary(outcome.capture)
@@ -114,7 +118,7 @@ def record(user: User, raw_items: list) -> list[Outcome]:
     raise AssertionError("unreachable")
 
 
-def _record(user: User, raw_items: list, look_for_replays: bool) -> list[Outcome]:
+def _record(user: User, raw_items: list, look_for_replays: bool, known: dict) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(raw_items)
     parsed: list[tuple[int, Item]] = []
     first_index: dict[str, int] = {}
@@ -149,7 +153,7 @@ def _record(user: User, raw_items: list, look_for_replays: bool) -> list[Outcome
         if r.item.client_id in synced:
             capture = synced[r.item.client_id]
             outcomes[r.index] = Outcome(r.item.client_id, "already_synced", capture)
-    _apply(user, [r for r in resolved if r.item.client_id not in synced], outcomes)
+    _apply(user, [r for r in resolved if r.item.client_id not in synced], outcomes, known)
     for index, client_id in repeats:
         first = outcomes[first_index[client_id]]
         status = "already_synced" if first.capture else "error"
@@ -328,14 +332,16 @@ def _captures_by_id(ids: set[int]) -> dict[int, Capture]:
 # Step 4: merge or create --------------------------------------------------------------------
 
 
-def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
+def _apply(user: User, fresh: list[_Resolved], outcomes: list, known: dict | None = None) -> None:
     """Read what exists, decide in memory, then write: on SQLite the write lock is held for the
     inserts only, not for the lookups."""
     if not fresh:
         return
     org_id = user.organization_id
+    known = _known_contacts(org_id, fresh, known or {})
     by_attendee, by_email = existing_captures(org_id, fresh)
-    people = _People(org_id, fresh)
+    by_contact = _captures_of(org_id, fresh, known)
+    people = _People(org_id, fresh, known)
     lists = _FollowUps(org_id, fresh)
     drafts: list[_Draft] = []
     receipts = []
@@ -344,6 +350,8 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
         email = r.details.get("email", "")
         if capture is None and email:
             capture = by_email.get((r.event.id, email))
+        if capture is None and r.item.client_id in known:
+            capture = by_contact.get((r.event.id, known[r.item.client_id].id))
         status = "merged" if capture is not None else "created"
         if capture is None:
             capture = _Draft(org_id, r, people.contact_for(r), user)
@@ -352,6 +360,8 @@ def _apply(user: User, fresh: list[_Resolved], outcomes: list) -> None:
                 by_attendee[(r.event.id, r.attendee.id)] = capture
             if email:
                 by_email[(r.event.id, email)] = capture
+            if r.item.client_id in known:
+                by_contact[(r.event.id, known[r.item.client_id].id)] = capture
         merge(capture, r.item, r.details, r.answers, user, r.attendee)
         people.met(capture.contact, r)
         lists.queue(capture, r, created=status == "created")
@@ -389,8 +399,9 @@ class _People:
     """The contacts of a batch's new captures: matched to the company's contacts in one query
     (``contact.matching``), or new, and shared by uploads of the same person in the batch."""
 
-    def __init__(self, org_id: int, fresh: list[_Resolved]):
+    def __init__(self, org_id: int, fresh: list[_Resolved], known: dict | None = None):
         self.org_id = org_id
+        self.known = known or {}
         # Derived once per upload: normalising phone numbers is the costly part of a batch.
         self.keys = {r.index: matching.keys_for(r.details) for r in fresh}
         found = matching.find(
@@ -408,6 +419,11 @@ class _People:
         doubts = list(match.doubts)
         contact = match.contact
         keys = self.keys[r.index]
+        if r.item.client_id in self.known:
+            contact = self.known[r.item.client_id]
+            if match.contact is not None and match.contact is not contact:
+                doubts.insert(0, (match.contact, match.reason))
+            doubts = [(other, reason) for other, reason in doubts if other is not contact]
         if contact is None:
             contact, in_batch = self._seen_in_batch(r.details, keys)
             doubts += in_batch
@@ -608,6 +624,37 @@ def _insert_drafts(new_contacts: list[SimpleNamespace], drafts: list[_Draft]) ->
     ]
     if notes:
         connection.execute(insert(Note.__table__), notes)
+
+
+def _known_contacts(org_id: int, fresh: list[_Resolved], known: dict[str, int]) -> dict:
+    """Client id → the company's contact, for the items of the batch known to be one."""
+    wanted = {known[r.item.client_id] for r in fresh if r.item.client_id in known}
+    if not wanted:
+        return {}
+    query = select(Contact).where(Contact.organization_id == org_id, Contact.id.in_(wanted))
+    contacts = {contact.id: contact for contact in db.session.scalars(query)}
+    return {
+        r.item.client_id: contacts[known[r.item.client_id]]
+        for r in fresh
+        if known.get(r.item.client_id) in contacts
+    }
+
+
+def _captures_of(org_id: int, fresh: list[_Resolved], known: dict) -> dict:
+    """(event id, contact id) → the company's capture of a known contact at the event."""
+    contact_ids = {known[r.item.client_id].id for r in fresh if r.item.client_id in known}
+    if not contact_ids:
+        return {}
+    query = select(Capture.id).where(
+        Capture.organization_id == org_id,
+        Capture.event_id.in_({r.event.id for r in fresh}),
+        Capture.contact_id.in_(contact_ids),
+    )
+    captures = _captures_by_id(set(db.session.scalars(query)))
+    found: dict = {}
+    for capture in (captures[capture_id] for capture_id in sorted(captures)):  # oldest first
+        found.setdefault((capture.event_id, capture.contact_id), capture)
+    return found
 
 
 def existing_captures(org_id: int, fresh: list[_Resolved]):

@@ -127,3 +127,22 @@ class MatchSuggestion(PublicIdMixin, db.Model):
 
     contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
     other: Mapped[Contact] = relationship(foreign_keys=[other_id])
+
+
+class ContactUid(db.Model):
+    """A card's UID seen in an import, and the contact it made or matched: the card's identity.
+
+    Importing the same card again (or a later version of it, as CRMs and phones write) finds
+    this contact whatever else changed, even when the card has no email, phone or LinkedIn.
+    """
+
+    __table_args__ = (UniqueConstraint("organization_id", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    #: The UID as the card wrote it (``urn:uuid:…``, a phone's own id, a CRM's record id).
+    uid: Mapped[str] = mapped_column(String(255))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -21,13 +21,14 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..account.models import User
 from ..attendee.csvimport import FIELDS
 from ..capture import recording
 from ..capture.models import Capture, CaptureReceipt, Contact
-from ..contact import matching
+from ..contact import identity, matching
 from ..contact.models import MatchReason, MatchSuggestion
 from ..dbtypes import utcnow
 from ..event.service import EventAccess
@@ -37,8 +38,12 @@ from ..followup import service as followups
 from ..followup.models import FollowupList, ListEntry
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
+from . import import_restore
 from .import_report import Report, Row, SeenInFile, Status, display, doubts_of, sort_out
 from .vcard_reading import Card
+
+#: How a card was recognised by its UID (the report's reason).
+SAME_UID = _l("Same card (its UID)")
 
 #: Namespace of the client ids of imported cards (uuid5 of event and card content).
 CLIENT_ID_NAMESPACE = uuid.UUID("6f1c2a8e-52a4-4d0b-9a57-0c6b1f7d3e21")
@@ -61,15 +66,16 @@ def into_event(user: User, ev: EventAccess, cards: list[Card], dry_run: bool = F
     check_event(ev)
     rows, usable = sort_out(cards)
     matches = matching.find(user.organization_id, [card.details for card in usable])
+    known = identity.resolve(user.organization_id, {card.uid for card in usable if card.uid})
     if dry_run:
-        rows += _predict_event(user, ev, usable, matches)
+        rows += _predict_event(user, ev, usable, matches, known)
     else:
-        rows += _record_event(user, ev, usable, matches)
+        rows += _record_event(user, ev, usable, matches, known)
     rows.sort(key=lambda row: row.card.number)
     return Report("event", dry_run, rows)
 
 
-def _item(ev: EventAccess, card: Card, now: str) -> dict:
+def _item(ev: EventAccess, card: Card, now: str, restored=None) -> dict:
     """The card as the scanner would upload it: a plain vCard 3.0 of the chosen details, which
     ``capture.cards`` reads back exactly, so the capture's source is "vcard" as for a scan."""
     details = card.details
@@ -77,7 +83,7 @@ def _item(ev: EventAccess, card: Card, now: str) -> dict:
     for key, name in _CARD_LINES:
         if details[key]:
             lines.append(f"{name}:{_escaped(details[key])}")
-    return {
+    item = {
         "client_id": client_id(ev, card),
         "event": ev.event.public_id,
         "captured_at": now,
@@ -85,6 +91,10 @@ def _item(ev: EventAccess, card: Card, now: str) -> dict:
         "tags": card.tags,
         "note": card.note,
     }
+    if restored is not None:
+        item |= {"tags": restored.tags, "note": restored.note, "answers": restored.answers}
+        item |= {"rating": restored.rating, "availability": restored.availability}
+    return item
 
 
 #: Details and the property that carries each; both URLs go in URL lines, LinkedIn's first.
@@ -106,12 +116,20 @@ def _escaped(text: str) -> str:
     return text
 
 
-def _record_event(user: User, ev: EventAccess, usable: list[Card], matches) -> list[Row]:
+def _record_event(
+    user: User, ev: EventAccess, usable: list[Card], matches, known: dict[str, Contact]
+) -> list[Row]:
     now = utcnow().isoformat()
-    items = [_item(ev, card, now) for card in usable]
+    restored = _restored(user.organization_id, ev, usable, known)
+    items = [_item(ev, card, now, restored.get(card.number)) for card in usable]
+    by_client = {
+        item["client_id"]: known[card.uid].id
+        for item, card in zip(items, usable, strict=True)
+        if card.uid in known
+    }
     outcomes = []
     for start in range(0, len(items), recording.MAX_BATCH):
-        outcomes += recording.record(user, items[start : start + recording.MAX_BATCH])
+        outcomes += recording.record(user, items[start : start + recording.MAX_BATCH], by_client)
     rows = []
     first_of_contact: dict[str, int] = {}
     first_of_capture: dict[str, int] = {}
@@ -130,18 +148,55 @@ def _record_event(user: User, ev: EventAccess, usable: list[Card], matches) -> l
             row.status = Status.MERGED
         elif summary["contact"] in first_of_contact:
             row.status, row.same_as = Status.SAME_PERSON, first_of_contact[summary["contact"]]
+        elif card.uid in known:
+            row.status, row.reason = Status.MATCHED, SAME_UID
         elif match.contact is not None and match.contact.public_id == summary["contact"]:
             row.status, row.reason = Status.MATCHED, match.reason.label
         if row.status is not Status.ALREADY_IMPORTED:
-            doubts = doubts_of(match, match.contact)
+            doubts = doubts_of(match, known.get(card.uid) or match.contact)
             row.doubts = [(o.public_id, display(o)) for o, _r in doubts]
         first_of_contact.setdefault(summary["contact"], card.number)
         first_of_capture.setdefault(summary["id"], card.number)
         rows.append(row)
+    _remember(user.organization_id, [(row.card.uid, row.contact_id) for row in rows])
+    db.session.commit()
     return rows
 
 
-def _predict_event(user: User, ev: EventAccess, usable: list[Card], matches) -> list[Row]:
+def _restored(org_id: int, ev: EventAccess, usable: list[Card], known: dict) -> dict:
+    """Card number → what our own card restores (``import_restore``), for our own cards."""
+    own = [card for card in usable if card.ours]
+    if not own:
+        return {}
+    records = import_restore.histories(org_id, [known[c.uid] for c in own if c.uid in known])
+    questions = import_restore.questions_of(ev.event.id)
+    return {
+        card.number: import_restore.restore(
+            card, records.get(known[card.uid].id) if card.uid in known else None, questions
+        )
+        for card in own
+    }
+
+
+def _remember(org_id: int, pairs: list[tuple[str, str | None]]) -> None:
+    """Store the UIDs of the cards imported, with the contact (public id) each went to."""
+    pairs = [(uid, contact) for uid, contact in pairs if uid and contact]
+    if not pairs:
+        return
+    ids = dict(
+        db.session.execute(
+            select(Contact.public_id, Contact.id).where(
+                Contact.organization_id == org_id,
+                Contact.public_id.in_({contact for _uid, contact in pairs}),
+            )
+        ).all()
+    )
+    identity.remember(org_id, [(uid, ids.get(contact)) for uid, contact in pairs])
+
+
+def _predict_event(
+    user: User, ev: EventAccess, usable: list[Card], matches, identified: dict[str, Contact]
+) -> list[Row]:
     org_id = user.organization_id
     ids = {client_id(ev, card): card for card in usable}
     imported = {
@@ -167,7 +222,9 @@ def _predict_event(user: User, ev: EventAccess, usable: list[Card], matches) -> 
             .order_by(Capture.id.desc())  # the oldest last: it wins, as when recording
         )
         at_event = {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
+    met_here = _captures_at(org_id, ev, {contact.id for contact in identified.values()})
     seen = SeenInFile()
+    by_uid: dict[str, int] = {}
     rows = []
     for card, match in zip(usable, matches, strict=True):
         keys = matching.keys_for(card.details)
@@ -180,16 +237,44 @@ def _predict_event(user: User, ev: EventAccess, usable: list[Card], matches) -> 
         elif card.details["email"] in at_event:
             row.status = Status.MERGED
             row.capture_id, row.contact_id = at_event[card.details["email"]]
+        elif card.uid in by_uid:
+            row.status, row.same_as = Status.SAME_PERSON, by_uid[card.uid]
+        elif card.uid in identified and identified[card.uid].id in met_here:
+            row.status = Status.MERGED
+            row.capture_id, row.contact_id = met_here[identified[card.uid].id]
+        elif card.uid in identified:
+            row.status, row.reason = Status.MATCHED, SAME_UID
+            row.contact_id = identified[card.uid].public_id
         elif earlier is not None:
             row.status, row.same_as = Status.SAME_PERSON, earlier[0]
         elif match.contact is not None:
             row.status, row.reason = Status.MATCHED, match.reason.label
             row.contact_id = match.contact.public_id
         if not known:
-            row.doubts = [(o.public_id, display(o)) for o, _r in doubts_of(match, match.contact)]
+            person = identified.get(card.uid) or match.contact
+            row.doubts = [(o.public_id, display(o)) for o, _r in doubts_of(match, person)]
             seen.add(card.details, keys, card.number, None)
+            if card.uid:
+                by_uid.setdefault(card.uid, card.number)
         rows.append(row)
     return rows
+
+
+def _captures_at(org_id: int, ev: EventAccess, contact_ids: set[int]) -> dict[int, tuple]:
+    """Contact id → (capture, contact) public ids of its capture at the event, if any."""
+    if not contact_ids:
+        return {}
+    query = (
+        select(Capture.contact_id, Capture.public_id, Contact.public_id)
+        .join(Contact, Contact.id == Capture.contact_id)
+        .where(
+            Capture.organization_id == org_id,
+            Capture.event_id == ev.event.id,
+            Capture.contact_id.in_(contact_ids),
+        )
+        .order_by(Capture.id.desc())  # the oldest last: it wins, as when recording
+    )
+    return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
 
 
 # Into a follow-up list ------------------------------------------------------------------------
@@ -207,15 +292,22 @@ def into_list(user: User, lst: FollowupList, cards: list[Card], dry_run: bool = 
     rows, usable = sort_out(cards)
     keys = [matching.keys_for(card.details) for card in usable]
     matches = matching.find(org_id, [card.details for card in usable], keys)
+    known = identity.resolve(org_id, {card.uid for card in usable if card.uid})
+    by_uid: dict[str, tuple[int, object]] = {}
     seen = SeenInFile()
     placed: list[tuple[Row, object]] = []
     suggestions: list[tuple[object, Contact, MatchReason]] = []
     for card, key, match in zip(usable, keys, matches, strict=True):
         row = Row(card, Status.NEW)
-        contact = match.contact
-        earlier = seen.find(card.details, key) if contact is None else None
+        contact = known.get(card.uid) or match.contact
+        earlier = None
+        if card.uid in by_uid and card.uid not in known:
+            earlier = by_uid[card.uid]
+        elif contact is None:
+            earlier = seen.find(card.details, key)
         if contact is not None:
-            row.status, row.reason = Status.MATCHED, match.reason.label
+            row.status = Status.MATCHED
+            row.reason = SAME_UID if card.uid in known else match.reason.label
             row.filled = _fill_gaps(contact, card.details, dry_run)
         elif earlier is not None:
             row.status, row.same_as = Status.SAME_PERSON, earlier[0]
@@ -224,13 +316,20 @@ def into_list(user: User, lst: FollowupList, cards: list[Card], dry_run: bool = 
             contact = Contact(organization_id=org_id, **card.details)
             db.session.add(contact)
         doubts = doubts_of(match, contact)
+        if match.contact is not None and match.contact is not contact:
+            doubts.insert(0, (match.contact, match.reason))
         row.doubts = [(other.public_id, display(other)) for other, _r in doubts]
         suggestions += [(contact, other, reason) for other, reason in doubts]
         seen.add(card.details, key, card.number, contact)
+        if card.uid:
+            by_uid.setdefault(card.uid, (card.number, contact))
         placed.append((row, contact))
     if not dry_run:
         db.session.flush()
         _suggest(org_id, suggestions)
+        identity.remember(
+            org_id, [(row.card.uid, c.id) for row, c in placed if row.card.uid and c is not None]
+        )
     present = _in_list(lst, [c.id for _row, c in placed if c is not None and c.id is not None])
     joining: list[int] = []
     for row, contact in placed:

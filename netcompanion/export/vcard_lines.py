@@ -50,11 +50,16 @@ KEPT = frozenset(
         "X-SOCIALPROFILE",
         "NOTE",
         "CATEGORIES",
+        # Who wrote the card and its identity: our own cards map back to their contacts.
+        "PRODID",
+        "UID",
     }
 )
 #: Single-valued text: a bare comma is part of the text. vCard 2.1 does not escape commas and
 #: vobject would otherwise keep only what comes before the first one ("Doe, John" → "Doe").
-SINGLE_TEXT = frozenset({"KIND", "FN", "EMAIL", "TEL", "TITLE", "URL", "X-SOCIALPROFILE", "NOTE"})
+SINGLE_TEXT = frozenset(
+    {"KIND", "FN", "EMAIL", "TEL", "TITLE", "URL", "X-SOCIALPROFILE", "NOTE", "PRODID", "UID"}
+)
 
 #: Characters of a value read: far more than any field keeps (a note keeps 5,000), so a cut
 #: loses nothing an import keeps, while a 20 MB line does not take vobject half a minute.

@@ -1,7 +1,8 @@
 """Cards of an uploaded .vcf as the details a capture or a contact keeps.
 
 Each card is parsed by vobject (after ``vcard_lines`` has made its lines clean) and mapped:
-- name: FN, or the parts of N when FN is missing;
+- name: FN, or the parts of N when FN is missing or a placeholder (``own_cards``);
+- UID and PRODID: the person's identity, and whether our own export wrote the card;
 - email: the preferred address (PREF, or vCard 4.0's lowest PREF=n), else the first valid one;
 - phone: the preferred number, else a mobile, else the first; fax and pager numbers come last;
 - company: the first part of ORG; title: TITLE;
@@ -28,6 +29,8 @@ from flask_babel import gettext as _
 from ..attendee.models import DETAIL_LIMITS
 from ..capture import items
 from ..config import Defaults
+from ..contact import identity
+from . import own_cards
 from .vcard_lines import RawCard, VCardFileError, split_cards
 
 #: Categories that say nothing about the person: Google adds "myContacts" to every contact.
@@ -47,6 +50,14 @@ class Card:
     tags: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problem: str | None = None
+    #: The card's UID ("" when none): what identifies the person across imports.
+    uid: str = ""
+    #: Written by our own export (its PRODID).
+    ours: bool = False
+    #: Our own export's NOTE, read back into its parts (``own_cards``); None for others'.
+    own: own_cards.OwnNote | None = None
+    #: The further emails, phones and web addresses, as the note's last paragraph.
+    extras: str = ""
     #: What the card says, in no language: the note's extra lines are in the reader's, and
     #: importing the same card must not depend on who imports it.
     content: list = field(default_factory=list, repr=False)
@@ -131,7 +142,17 @@ def _fields(raw: RawCard, contents: dict) -> Card:
     card = Card(raw.number, raw.line, dict.fromkeys(DETAIL_LIMITS, ""))
     kind = _value(contents["kind"][0]).lower() if contents.get("kind") else ""
 
-    name = next((_one_line(_value(line)) for line in contents.get("fn", []) if _value(line)), "")
+    card.uid = identity.usable(_value(contents["uid"][0])) if contents.get("uid") else ""
+    card.ours = bool(contents.get("prodid")) and own_cards.is_ours(_value(contents["prodid"][0]))
+    fn = next((line for line in contents.get("fn", []) if _value(line)), None)
+    name = _one_line(_value(fn)) if fn is not None else ""
+    written = [_value(line).removeprefix("mailto:") for line in contents.get("email", [])]
+    written += [_value(line).removeprefix("tel:") for line in contents.get("tel", [])]
+    marked = fn is not None and own_cards.FN_PLACEHOLDER in fn.params
+    if marked:  # the mark names the detail FN repeats: an address too, then
+        written += [_value(line) for line in contents.get("url", [])]
+    if own_cards.placeholder_name(name, card.ours or marked, written, _company(contents)):
+        name = ""  # a stand-in for a missing name: N says whether there is one
     if not name and contents.get("n"):
         n = contents["n"][0].value
         if isinstance(n, vobject.vcard.Name):
@@ -139,9 +160,7 @@ def _fields(raw: RawCard, contents: dict) -> Card:
             name = _one_line(" ".join(_part(p) for p in parts))
     card.details["name"] = _cut(card, "name", name, _("name"))
     if contents.get("org"):
-        org = contents["org"][0].value
-        company = _part(org[0] if isinstance(org, list) and org else org)
-        card.details["company"] = _cut(card, "company", _one_line(company), _("company"))
+        card.details["company"] = _cut(card, "company", _company(contents), _("company"))
     if contents.get("title"):
         title = _one_line(_value(contents["title"][0]))
         card.details["title"] = _cut(card, "title", title, _("job title"))
@@ -161,6 +180,9 @@ def _fields(raw: RawCard, contents: dict) -> Card:
     if others:
         extras.append(_("Other web addresses on the card: %(list)s", list=", ".join(others)))
     notes = [_value(line) for line in contents.get("note", [])]
+    if card.ours and len(notes) == 1:
+        card.own = own_cards.read_note(notes[0])
+    card.extras = "\n".join(extras)
     card.content = [notes, emails, phones, others]
     note = "\n\n".join([n for n in notes if n] + ["\n".join(extras)] * bool(extras))
     if len(note) > items.MAX_NOTE:
@@ -182,6 +204,13 @@ def _fields(raw: RawCard, contents: dict) -> Card:
     elif not (card.details["name"] or card.details["email"] or card.details["phone"]):
         card.problem = _("The card has no name, email address or phone number.")
     return card
+
+
+def _company(contents: dict) -> str:
+    if not contents.get("org"):
+        return ""
+    org = contents["org"][0].value
+    return _one_line(_part(org[0] if isinstance(org, list) and org else org))
 
 
 def _cut(card: Card, key: str, value: str, label: str) -> str:

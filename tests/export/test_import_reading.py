@@ -9,6 +9,7 @@ import pytest
 
 from netcompanion.attendee.models import Attendee
 from netcompanion.badge.vcard import public_card
+from netcompanion.export.own_cards import FN_PLACEHOLDER
 from netcompanion.export.vcard_lines import VCardFileError
 from netcompanion.export.vcard_reading import read
 from tests.export.import_helpers import card, exported, vcf
@@ -264,3 +265,25 @@ def test_an_old_phones_photo_with_unindented_data_lines(app):
     )
     found = one(text.replace("VERSION:3.0", "VERSION:2.1"))
     assert found.details["phone"] == "+358 40 1234567"
+
+
+@pytest.mark.parametrize(
+    "fn, detail",
+    [
+        ("EMAIL:zoe@example.org", "EMAIL:zoe@example.org"),
+        ("URL:https://www.linkedin.com/in/zoe", "URL:https://www.linkedin.com/in/zoe"),
+        ("NONE:Unnamed contact", "ORG:Acme"),
+    ],
+)
+def test_a_marked_stand_in_fn_is_not_read_as_a_name_whoever_wrote_the_card(app, fn, detail):
+    """No PRODID: an address book kept the mark while re-writing the card."""
+    source, text = fn.split(":", 1)
+    data = card("", f"FN;{FN_PLACEHOLDER}={source}:{text}", "N:;;;;", detail).encode()
+    (only,) = read(data, 10)
+    assert only.details["name"] == ""
+
+
+def test_a_marked_fn_someone_typed_a_name_over_stays_a_name(app):
+    data = card("", f"FN;{FN_PLACEHOLDER}=EMAIL:Zoë Okafor", "EMAIL:zoe@example.org").encode()
+    (only,) = read(data, 10)
+    assert only.details["name"] == "Zoë Okafor"
