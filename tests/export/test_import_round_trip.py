@@ -16,6 +16,7 @@ from netcompanion.capture.models import (
     Rating,
 )
 from netcompanion.contact.models import ContactUid, MatchSuggestion
+from netcompanion.export.own_cards import FN_PLACEHOLDER
 from netcompanion.extensions import db
 from netcompanion.followup import service as followups
 from tests.contact.conftest import T0, meet
@@ -208,7 +209,9 @@ def test_placeholders_are_not_read_back_as_names(hard_people, login_as, client):
     owner, _fair, people = hard_people
     login_as(owner)
     data = export(client, "4.0")
-    assert b"FN:Unnamed contact" in data and b"FN:anon@example.org" in data
+    # The stand-ins our export writes for a missing name: marked, and the card's own details.
+    assert f"FN;{FN_PLACEHOLDER}=TEL:+49 170 1234567".encode() in data
+    assert f"FN;{FN_PLACEHOLDER}=EMAIL:anon@example.org".encode() in data
     lst = followups.create_list(owner, "Callbacks")
     db.session.commit()
     confirm(client, upload(client, list_url(lst), data))
