@@ -99,6 +99,8 @@ CODE_PAGES = (
     "iso8859_7",
     "iso8859_8",
 )
+#: Bytes of undeclared text looked at: plenty to tell code pages apart, and quick.
+_SAMPLE = 65536
 #: Non-letters a name, title or note may hold in any script.
 _PUNCTUATION = frozenset("€–—„“”‘’‚«»‹›°§©®™•…·×")
 
@@ -143,7 +145,7 @@ def _oddities(text: str) -> int:
 
 def detect(samples: list[bytes]) -> Guess | None:
     """The code page the undeclared, non-UTF-8 ``samples`` are most likely in; None if none."""
-    data = b"\n".join(samples)
+    data = b"\n".join(samples)[:_SAMPLE]
     if not data:
         return None
     found = charset_normalizer.from_bytes(data, cp_isolation=list(CODE_PAGES))

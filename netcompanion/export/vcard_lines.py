@@ -226,7 +226,9 @@ def split_cards(
                 raise VCardFileError(_too_many(current, max_properties))
             params = head.split(b";")[1:]
             if current.hint is None and len(head) <= MAX_HEAD:
-                current.hint = charset_of(params)
+                named = charset_of(params)
+                # UTF-8 is read first anyway: only a code page says more.
+                current.hint = named if named != "utf-8" else None
             if name not in KEPT:
                 label = NOT_KEPT.get(name)
                 if label is not None and value.strip() or name == "AGENT":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from netcompanion.export.vcard_reading import read
 from tests.export.import_helpers import card
 
@@ -26,6 +28,27 @@ def test_a_charset_named_on_another_line_of_the_card_reads_the_others(app):
     assert found.details["name"] == "Віталій Володимирович"  # not "Â³òàë³é Âîëîäèìèðîâè÷"
     assert found.warnings == []
     assert found.not_kept == ["address"]
+
+
+@pytest.mark.parametrize(
+    ("name", "charset", "named"),
+    [
+        ("Γιώργος Παπαδόπουλος", "cp1253", "Windows-1253"),
+        ("דוד כהן", "cp1255", "Windows-1255"),
+        ("Иванов Иван", "koi8_r", "KOI8-R"),
+    ],
+)
+def test_greek_hebrew_and_koi8_names_read_in_the_code_page_the_card_names(
+    app, name, charset, named
+):
+    found = one(legacy(f"FN:{name}", f"ADR;CHARSET={named}:;;", charset=charset))
+    assert found.details["name"] == name
+    assert found.warnings == []
+
+
+def test_a_card_that_names_only_utf8_elsewhere_still_has_its_code_page_detected(app):
+    found = one(legacy("FN:Віталій Володимирович", "NOTE;CHARSET=UTF-8:ok"))
+    assert found.details["name"] == "Віталій Володимирович"
 
 
 def test_an_undeclared_code_page_is_detected_and_an_unsure_guess_is_warned_about(app):
