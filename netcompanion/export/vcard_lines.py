@@ -3,15 +3,20 @@
 vobject parses each card's lines (``vcard_reading``); what it does not handle is done here first,
 deliberately:
 - text: UTF-8 with or without a BOM, UTF-16 with a BOM; a line that is not UTF-8 is read in the
-  charset its CHARSET parameter names, if a line can be in it, else as Windows-1252 (old
-  Outlook and Windows phones; see ``vcard_charsets``);
+  charset its CHARSET parameter names, if a line can be in it, else in the one another line of
+  its card names, else in the code page found for the file's undeclared text, with a warning
+  on the card when that guess is unsure (see ``vcard_charsets``);
 - vCard 2.1 quoted-printable: a line ending in "=" continues on the next line (a soft line
   break, which vobject cannot parse), and the value is decoded in its CHARSET, falling back as
   above when the bytes do not fit the charset named (vobject would fail the whole file);
-- folded lines (a leading space or tab) are unfolded; LF, CRLF and CR line endings all work;
-  the unindented data lines of an old phone's base64 photo stay with their photo;
+- folded lines (a leading space or tab) are unfolded; LF, CRLF, CR and an iPhone's CR CR LF
+  line endings all work; blank lines after a soft line break stay in the quoted-printable
+  value; the unindented data lines of an old phone's base64 photo stay with their photo;
+- a vCard 2.1 AGENT's embedded card (the person's assistant) is left out with it, not read as
+  a card of its own;
 - only the properties an import keeps pass (``KEPT``): a photo is never decoded or stored, and an
-  exotic property some exporter adds cannot make a file unreadable;
+  exotic property some exporter adds cannot make a file unreadable; those a person would miss
+  (``NOT_KEPT``: address, birthday, …) are named on the card;
 - a value is read up to ``MAX_VALUE`` characters: vobject reads text a character at a time.
 
 Broken structure raises ``VCardFileError`` naming the line: text outside a card, a card without
@@ -33,7 +38,7 @@ from flask_babel import lazy_gettext as _l
 from .. import text_input
 from ..config import Defaults
 from ..exceptions import Rejected
-from .vcard_charsets import charset_of, decode
+from .vcard_charsets import Guess, charset_of, decode, detect, is_utf8
 
 #: Properties an import reads; every other line of a card is left out before parsing.
 KEPT = frozenset(
@@ -55,6 +60,25 @@ KEPT = frozenset(
         "UID",
     }
 )
+#: Properties left out that the preview names, so no one thinks they were imported: a contact
+#: has no address, birthday, nickname or messenger fields.
+NOT_KEPT = {
+    "ADR": _l("address"),
+    "LABEL": _l("address"),
+    "BDAY": _l("birthday"),
+    "NICKNAME": _l("nickname"),
+    "IMPP": _l("instant messaging"),
+    "X-AIM": _l("instant messaging"),
+    "X-ICQ": _l("instant messaging"),
+    "X-JABBER": _l("instant messaging"),
+    "X-MSN": _l("instant messaging"),
+    "X-YAHOO": _l("instant messaging"),
+    "X-SKYPE": _l("instant messaging"),
+    "X-SKYPE-USERNAME": _l("instant messaging"),
+    "X-GOOGLE-TALK": _l("instant messaging"),
+    "X-QQ": _l("instant messaging"),
+    "AGENT": _l("assistant (AGENT)"),
+}
 #: Single-valued text: a bare comma is part of the text. vCard 2.1 does not escape commas and
 #: vobject would otherwise keep only what comes before the first one ("Doe, John" → "Doe").
 SINGLE_TEXT = frozenset(
@@ -88,6 +112,14 @@ class RawCard:
     cleaned: list[tuple[int, str]] = field(default_factory=list)
     #: Content lines so far, kept or not.
     properties: int = 0
+    #: What ``NOT_KEPT`` names for the lines left out, in file order, each once.
+    not_kept: list[str] = field(default_factory=list)
+    #: The code page guessed for text that names none, when it is unsure; else None.
+    unsure_charset: str | None = None
+    #: (line number, name and parameters, value, property name) of kept lines, until decoded.
+    pending: list[tuple[int, bytes, bytes, str]] = field(default_factory=list, repr=False)
+    #: The first usable charset a line of the card names: the card's own hint for the others.
+    hint: str | None = None
 
     def text(self) -> str:
         body = "".join(line + "\r\n" for _number, line in self.lines)
@@ -112,8 +144,25 @@ def split_cards(
     data = _as_utf8_bytes(data)
     cards: list[RawCard] = []
     current: RawCard | None = None
+    agent = 0  # depth inside a 2.1 AGENT's embedded card
+    after_agent = False
     for number, raw in _logical_lines(data):
         head, value = _split(raw)
+        if current is not None and (agent or after_agent):
+            # A 2.1 AGENT's value is a card of its own, on the lines after it.
+            word = _name(head or b"")
+            is_card = value.strip().upper() == b"VCARD"
+            if word == "BEGIN" and is_card:
+                agent += 1
+                after_agent = False
+                continue
+            after_agent = False
+            if agent:
+                agent -= word == "END" and is_card
+                current.properties += 1  # its lines count: the limit still holds
+                if current.properties > max_properties:
+                    raise VCardFileError(_too_many(current, max_properties))
+                continue
         if head is None and current is not None:
             raise VCardFileError(
                 _(
@@ -174,16 +223,18 @@ def split_cards(
         else:
             current.properties += 1
             if current.properties > max_properties:
-                raise VCardFileError(
-                    _(
-                        "Card %(card)d (from line %(line)d) has more than %(limit)d properties "
-                        "(lines such as EMAIL or TEL), the most one card may have.",
-                        card=current.number,
-                        line=current.line,
-                        limit=max_properties,
-                    )
-                )
+                raise VCardFileError(_too_many(current, max_properties))
+            params = head.split(b";")[1:]
+            if current.hint is None and len(head) <= MAX_HEAD:
+                named = charset_of(params)
+                # UTF-8 is read first anyway: only a code page says more.
+                current.hint = named if named != "utf-8" else None
             if name not in KEPT:
+                label = NOT_KEPT.get(name)
+                if label is not None and value.strip() or name == "AGENT":
+                    after_agent = name == "AGENT" and not value.strip()
+                    if str(label) not in current.not_kept:
+                        current.not_kept.append(str(label))
                 continue
             if len(head) > MAX_HEAD:
                 raise VCardFileError(
@@ -193,10 +244,7 @@ def split_cards(
                         card=current.number,
                     )
                 )
-            line, removed = _content_line(head, value, name)
-            current.lines.append((number, line))
-            if removed:
-                current.cleaned.append((number, name))
+            current.pending.append((number, head, value, name))
     if current is not None:
         raise VCardFileError(
             _(
@@ -208,7 +256,47 @@ def split_cards(
         )
     if not cards:
         raise VCardFileError(_("The file is empty."))
+    guess = detect([b for card in cards if card.hint is None for b in _undeclared(card)])
+    for card in cards:
+        _decode_card(card, guess)
     return cards
+
+
+def _undeclared(card: RawCard) -> list[bytes]:
+    """The card's values that are not UTF-8 and whose line names no charset."""
+    values = []
+    for _number, head, value, _name in card.pending:
+        params = head.split(b";")[1:]
+        if charset_of(params) is None:
+            raw = quopri.decodestring(value) if _is_qp(params) else value
+            if not is_utf8(raw):
+                values.append(raw)
+    return values
+
+
+def _decode_card(card: RawCard, guess: Guess | None) -> None:
+    """Turn the card's pending lines into content lines, in the code page each is in."""
+    fallback = card.hint
+    if fallback is None and guess is not None and _undeclared(card):
+        fallback = guess.charset
+        if not guess.sure:
+            card.unsure_charset = guess.charset
+    for number, head, value, name in card.pending:
+        line, removed = _content_line(head, value, name, fallback)
+        card.lines.append((number, line))
+        if removed:
+            card.cleaned.append((number, name))
+    card.pending = []
+
+
+def _too_many(card: RawCard, limit: int) -> str:
+    return _(
+        "Card %(card)d (from line %(line)d) has more than %(limit)d properties "
+        "(lines such as EMAIL or TEL), the most one card may have.",
+        card=card.number,
+        line=card.line,
+        limit=limit,
+    )
 
 
 def _unfinished(card: RawCard, line: int) -> str:
@@ -240,7 +328,7 @@ def _as_utf8_bytes(data: bytes) -> bytes:
             )
     if b"\x00" in data:
         raise VCardFileError(_("This file contains binary data, not vCard text."))
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    data = data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\r\n", b"\r\n")  # an iPhone's
     if data.lstrip()[:1] == b"<":
         raise VCardFileError(
             _(
@@ -258,6 +346,8 @@ def _logical_lines(data: bytes):
     quoted_printable = base64 = False
     for number, line in enumerate(data.splitlines(), start=1):
         soft_break = current is not None and quoted_printable and current.endswith(b"=")
+        if soft_break and not line.strip():
+            continue  # a blank line inside a quoted-printable value: the value goes on
         if soft_break and line.strip().upper() != b"END:VCARD":  # not a stray "=" at the end
             del current[-1]
             current += line
@@ -320,26 +410,32 @@ def _cut(text: str) -> str:
     return text
 
 
-def _content_line(head: bytes, value: bytes, name: str) -> tuple[str, bool]:
+def _is_qp(params: list[bytes]) -> bool:
+    return any(p.strip().upper() in _QP for p in params)
+
+
+def _content_line(
+    head: bytes, value: bytes, name: str, fallback: str | None = None
+) -> tuple[str, bool]:
     """The line as vobject reads it: quoted-printable decoded, text in Unicode, commas in
     single-valued text escaped, no control characters; and whether its value lost any that
     ``text_input`` refuses (a carriage return left from unfolding is no loss)."""
     params = head.split(b";")
     charset = charset_of(params[1:])
-    if any(p.strip().upper() in _QP for p in params):
+    if _is_qp(params):
         kept = [params[0]] + [
             p
             for p in params[1:]
             if p.strip().upper() not in _QP and p.strip().upper().partition(b"=")[0] != b"CHARSET"
         ]
         head = b";".join(kept)
-        text = decode(quopri.decodestring(value), charset)
+        text = decode(quopri.decodestring(value), charset, fallback)
         # Newlines were encoded (=0D=0A); as text they are escaped, the vCard 3.0 way.
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     else:
-        text = decode(value, charset)
+        text = decode(value, charset, fallback)
     text = _cut(text)
     text = _ESCAPES.sub(lambda m: _escape(m, name in SINGLE_TEXT), text)
     text, removed = text_input.clean(text.replace("\r", ""))
-    head_text = text_input.clean(decode(head, charset).replace("\r", ""))[0]
+    head_text = text_input.clean(decode(head, charset, fallback).replace("\r", ""))[0]
     return f"{head_text}:{text}", removed

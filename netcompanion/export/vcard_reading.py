@@ -5,10 +5,15 @@ Each card is parsed by vobject (after ``vcard_lines`` has made its lines clean) 
 - UID and PRODID: the person's identity, and whether our own export wrote the card;
 - email: the preferred address (PREF, or vCard 4.0's lowest PREF=n), else the first valid one;
 - phone: the preferred number, else a mobile, else the first; fax and pager numbers come last;
-- company: the first part of ORG; title: TITLE;
+  a vCard 4.0 extension (``tel:+1-555-0100;ext=12``) stays, as "+1-555-0100 ext. 12";
+- company: the first part of ORG (its units, a department, are named as not kept); title: TITLE;
 - LinkedIn: the first URL (or Apple's X-SOCIALPROFILE) on linkedin.com; website: the first other;
 - NOTE, and any further emails, phones and web addresses, become the capture's note;
-- CATEGORIES become tags (Google's "myContacts", which every Google contact carries, is left out).
+- CATEGORIES become tags, but for the groups an address book puts every contact in, which say
+  nothing about the person (``DEFAULT_GROUPS``: Google's "myContacts", "My Contacts", "Starred in
+  Android", "Address Book", "Imported on 3/14/24", …).
+What a contact has no field for (address, birthday, nickname, messenger, an AGENT's card) is
+named in ``not_kept``, which the preview shows: nothing is dropped without a word.
 Values longer than a contact's columns hold are cut (text) or left out (an address or number cut
 short would be wrong) with a warning on the card: a card is never refused for its length.
 A card with no name, no email and no phone has a ``problem`` and is skipped; so is a vCard 4.0
@@ -31,10 +36,27 @@ from ..capture import items
 from ..config import Defaults
 from ..contact import identity
 from . import own_cards
+from .vcard_charsets import label
 from .vcard_lines import RawCard, VCardFileError, split_cards
 
-#: Categories that say nothing about the person: Google adds "myContacts" to every contact.
-IGNORED_CATEGORIES = frozenset({"mycontacts"})
+#: Groups an address book or phone puts contacts in by itself (Google adds "myContacts" to every
+#: contact, Android "Starred in Android" to favourites): no interest of the person's.
+DEFAULT_GROUPS = frozenset(
+    {
+        "mycontacts",
+        "my contacts",
+        "starred",
+        "starred in android",
+        "favorites",
+        "favourites",
+        "address book",
+        "all contacts",
+        "other contacts",
+        "contacts",
+    }
+)
+#: Google's "System Group: My Contacts" and "Imported on 3/14/24" are groups no one chose either.
+_DEFAULT_GROUP = re.compile(r"^(system group:|imported on )", re.IGNORECASE)
 _NOT_PEOPLE = {"group", "org", "location"}
 
 
@@ -49,6 +71,8 @@ class Card:
     note: str = ""
     tags: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: What the card holds that a contact has no field for ("address", "birthday"), each once.
+    not_kept: list[str] = field(default_factory=list)
     problem: str | None = None
     #: The card's UID ("" when none): what identifies the person across imports.
     uid: str = ""
@@ -140,6 +164,15 @@ def _part(value) -> str:
 
 def _fields(raw: RawCard, contents: dict) -> Card:
     card = Card(raw.number, raw.line, dict.fromkeys(DETAIL_LIMITS, ""))
+    card.not_kept = list(raw.not_kept)
+    if raw.unsure_charset:
+        card.warnings.append(
+            _(
+                "The card does not say which character set its text is in; it was read as "
+                "%(charset)s. Check that the name reads right.",
+                charset=label(raw.unsure_charset),
+            )
+        )
     kind = _value(contents["kind"][0]).lower() if contents.get("kind") else ""
 
     card.uid = identity.usable(_value(contents["uid"][0])) if contents.get("uid") else ""
@@ -160,6 +193,9 @@ def _fields(raw: RawCard, contents: dict) -> Card:
             name = _one_line(" ".join(_part(p) for p in parts))
     card.details["name"] = _cut(card, "name", name, _("name"))
     if contents.get("org"):
+        org = contents["org"][0].value
+        if isinstance(org, list) and any(_part(unit).strip() for unit in org[1:]):
+            card.not_kept.append(_("department"))
         card.details["company"] = _cut(card, "company", _company(contents), _("company"))
     if contents.get("title"):
         title = _one_line(_value(contents["title"][0]))
@@ -259,7 +295,9 @@ def _phones(card: Card, lines: list) -> list[str]:
     for _index, line in sorted(enumerate(lines), key=rank):
         value = _one_line(_value(line))
         if value.lower().startswith("tel:"):  # vCard 4.0: TEL;VALUE=uri:tel:+49-170-…;ext=1
-            value = value[4:].split(";", 1)[0]
+            number, *params = value[4:].split(";")
+            ext = next((p[4:] for p in params if p.lower().startswith("ext=") and p[4:]), "")
+            value = f"{number} ext. {ext}" if ext else number
         if not value:
             continue
         if len(value) > DETAIL_LIMITS["phone"]:
@@ -312,11 +350,16 @@ def _urls(card: Card, lines: list) -> list[str]:
     return list(others)
 
 
+def _default_group(name: str) -> bool:
+    name = " ".join(name.split()).casefold().removeprefix("* ")  # Google's "* starred"
+    return name in DEFAULT_GROUPS or bool(_DEFAULT_GROUP.match(name))
+
+
 def _tags(card: Card, lines: list) -> list[str]:
     names: list[str] = []
     for line in lines:
         values = line.value if isinstance(line.value, list) else [line.value]
-        names += [str(v) for v in values if str(v).strip().casefold() not in IGNORED_CATEGORIES]
+        names += [str(v) for v in values if not _default_group(str(v))]
     tags = items.clean_tags(names)
     if any(len(tag) > items.MAX_TAG for tag in tags):
         card.warnings.append(_("Categories were cut to %(limit)d characters.", limit=items.MAX_TAG))
