@@ -19,11 +19,12 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_sign_up_folds_line_breaks_in_the_name_and_company(client):
+def test_sign_up_refuses_line_breaks_in_the_name_and_company_and_creates_nobody(client):
     data = signup_data(name="Dana\r\nScully", company="Bureau\u2028Talent")
-    assert client.submit("/signup", data).status_code == 302
-    user = db.session.scalars(select(User)).one()
-    assert (user.name, user.organization.name) == ("Dana Scully", "Bureau Talent")
+    response = client.submit("/signup", data)
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("Keep this on one line") == 2
+    assert count(User) == 0
 
 
 def test_an_inviter_whose_stored_name_has_a_line_break_invites_in_one_line(
