@@ -439,11 +439,29 @@ function closeSheet() {
   if (ui.sheet.open) ui.sheet.close();
 }
 
+// A double tap on Save (or Close) saves once, but its second tap lands on whatever the closed
+// sheet uncovered: a link to a contact, another button. That second tap of a double tap, in the
+// moment after the sheet closed, goes nowhere. (A tap on its own, or Enter, is never held back.)
+const DOUBLE_TAP_MS = 500;
+let sheetClosedAt = -Infinity;
+document.addEventListener(
+  "click",
+  (event) => {
+    if (event.detail > 1 && performance.now() - sheetClosedAt < DOUBLE_TAP_MS) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  },
+  true,
+);
+
 ui.sheet.addEventListener("close", () => {
   current = null;
+  sheetClosedAt = performance.now();
   ignoreRepeats(); // the badge that was just handled may still be in front of the camera
   scanning?.resume();
 });
+
 $("[data-close]").addEventListener("click", closeSheet);
 
 ui.form.addEventListener("input", (event) => {
