@@ -5,6 +5,9 @@
   when the contact has another; the contact's own is never replaced.
 - A company or job title that differs from the contact's is not applied: it is written in a
   note on the contact (``ContactNote``) for a person to decide, and the contact's is kept.
+- Into a list, which has no capture for the card's note and categories: the NOTE, CATEGORIES
+  and further web addresses go into that note too. Our own export's NOTE and CATEGORIES repeat
+  the history of a contact the company has: they are left aside for a contact that existed.
 One note per card and contact (by the card's digest): importing the card again adds nothing.
 """
 
@@ -58,6 +61,8 @@ class Keeper:
         self._points(card, contact, have, kept)
         text = Kept()
         parts = [proposals] if proposals else []
+        if self.into == "list":
+            parts += self._text(card, existed, text)
         kept.left_aside += text.left_aside
         digest = card.digest()
         key = contact.id if contact is not None else id(card)
@@ -122,6 +127,30 @@ class Keeper:
                         mine=mine,
                     )
             kept.added.append(text)
+
+    def _text(self, card: Card, existed: bool, kept: Kept) -> list[str]:
+        notes, _emails, _phones, others = card.content
+        notes = [n for n in notes if n]
+        if card.ours and existed:
+            if notes or card.tags:
+                kept.left_aside.append(
+                    _("The note and categories of our own export: this contact's history is here")
+                )
+            return []
+        parts = list(notes)
+        if card.tags:
+            parts.append(_("Categories on the card: %(list)s", list=", ".join(card.tags)))
+        if others:
+            parts.append(_("Other web addresses on the card: %(list)s", list=", ".join(others)))
+        if notes:
+            kept.added.append(_("the card's note added to the contact's notes"))
+        if card.tags:
+            kept.added.append(
+                _("categories %(list)s added to the contact's notes", list=", ".join(card.tags))
+            )
+        if others:
+            kept.added.append(_("other web addresses added to the contact's notes"))
+        return parts
 
     def _note(self, contact: Contact, digest: str, body: str) -> dict:
         return {

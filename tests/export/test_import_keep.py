@@ -138,3 +138,81 @@ def test_the_contact_page_and_its_vcard_show_every_email_and_phone(client, exhib
     data = client.get(f"/contacts/{ada.public_id}/export.vcf").data
     assert b"TEL;TYPE=VOICE:+49 111 111111\r\nTEL:+49 222 222222\r\n" in data
 
+
+LISTED = card(
+    "Grace Hopper",
+    "EMAIL;TYPE=WORK:grace@navy.example",
+    "EMAIL;TYPE=HOME:grace@home.example",
+    "NOTE:Met at the COBOL meetup\\, wants a remote role",
+    "CATEGORIES:Backend,Mentor",
+    "URL:https://grace.example",
+    "URL:https://blog.grace.example",
+)
+
+
+def test_a_list_import_keeps_the_cards_note_categories_and_second_email(
+    client, make_company, login_as
+):
+    owner = make_company("Acme Talent")
+    login_as(owner)
+    lst = followups.create_list(owner, "Leads")
+    db.session.commit()
+    preview = upload(client, list_url(lst), LISTED.encode())
+    page = preview.get_data(as_text=True)
+    assert "Will add: email grace@home.example added" in page
+    assert "categories Backend, Mentor added to the contact&#39;s notes" in page
+    report = confirm(client, preview)
+    assert outcomes(report) == {1: "new"}
+    grace = only_contact(owner)
+    assert grace.email == "grace@navy.example"
+    assert points_of(grace) == [("email", "grace@home.example", "home")]
+    (note,) = notes_of(grace)
+    assert note == (
+        "Met at the COBOL meetup, wants a remote role\n\n"
+        "Categories on the card: Backend, Mentor\n\n"
+        "Other web addresses on the card: https://blog.grace.example"
+    )
+
+    # Importing the card again adds nothing twice.
+    before = row_counts()
+    again = upload(client, list_url(lst), LISTED.encode())
+    assert outcomes(again) == {1: "already_in_list"}
+    assert "Will add" not in again.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_a_list_import_into_a_known_contact_proposes_the_differing_company(
+    client, make_company, login_as
+):
+    owner = make_company("Acme Talent")
+    login_as(owner)
+    lst = followups.create_list(owner, "Leads")
+    ada = Contact(organization_id=owner.organization_id, name="Ada", email="ada@example.com",
+                  phone="+49 111 111111", company="OldCo")  # fmt: skip
+    db.session.add(ada)
+    db.session.commit()
+    report = confirm(client, upload(client, list_url(lst), NEW.encode()))
+    assert outcomes(report) == {1: "matched"}
+    text = report.get_data(as_text=True)
+    assert "company NewCo not applied: differs from OldCo" in text
+    assert "Added to the contact: Job title" in text  # a gap is filled, as before
+    assert "Added: phone +49 222 222222 added" in text
+    db.session.refresh(ada)
+    assert (ada.company, ada.title) == ("OldCo", "Lead")
+    assert points_of(ada) == [("phone", "+49 222 222222", "")]
+    (note,) = notes_of(ada)
+    assert "gives company NewCo (kept: OldCo)" in note
+
+
+def test_our_own_cards_note_is_not_repeated_on_a_contact_it_came_from(client, exhibitor):
+    recruiter, event = exhibitor
+    confirm(client, upload(client, event_url(event), vcf(LISTED)))
+    grace = only_contact(recruiter)
+    own = client.get(f"/contacts/{grace.public_id}/export.vcf").data
+    assert b"NOTE:" in own
+    lst = followups.create_list(recruiter, "Leads")
+    db.session.commit()
+    report = confirm(client, upload(client, list_url(lst), own))
+    assert outcomes(report) == {1: "matched"}
+    assert "The note and categories of our own export" in report.get_data(as_text=True)
+    assert notes_of(grace) == []
