@@ -208,7 +208,8 @@ def test_placeholders_are_not_read_back_as_names(hard_people, login_as, client):
     owner, _fair, people = hard_people
     login_as(owner)
     data = export(client, "4.0")
-    assert b"FN:Unnamed contact" in data and b"FN:anon@example.org" in data
+    assert b"FN;X-NETCOMPANION-PLACEHOLDER=TEL:+49 170 1234567" in data
+    assert b"FN;X-NETCOMPANION-PLACEHOLDER=EMAIL:anon@example.org" in data
     lst = followups.create_list(owner, "Callbacks")
     db.session.commit()
     confirm(client, upload(client, list_url(lst), data))
