@@ -2,10 +2,11 @@
 
 Rule: erasing a contact deletes every row about the person the company holds: the contact,
 its captures at every event (with their notes, tags, answers and upload receipts), list
-entries, touches, merge records and duplicate suggestions, including those of contacts merged
-into it. Nothing of the person is kept; a later scan of their badge starts afresh. The
-attendee registration itself belongs to the event's organizer and is not touched. Only owners
-and admins erase (``account.permissions``).
+entries, touches, further emails and phones, notes about the contact, card UIDs, merge records
+and duplicate suggestions, including those of contacts merged into it. Nothing of the person is
+kept; a later scan of their badge starts afresh. The attendee registration itself belongs to
+the event's organizer and is not touched. Only owners and admins erase
+(``account.permissions``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..account.permissions import require_can_manage
 from ..capture.models import Capture, Contact
 from ..extensions import db
 from ..followup.models import ListEntry
-from .models import ContactMerge, MatchSuggestion, Touch
+from .models import ContactMerge, ContactNote, ContactPoint, ContactUid, MatchSuggestion, Touch
 
 
 def erase(actor: User, contact: Contact) -> int:
@@ -39,6 +40,8 @@ def erase(actor: User, contact: Contact) -> int:
     )
     db.session.execute(delete(ListEntry).where(ListEntry.contact_id.in_(ids)))
     db.session.execute(delete(Touch).where(Touch.contact_id.in_(ids)))
+    for table in (ContactPoint, ContactNote, ContactUid):
+        db.session.execute(delete(table).where(table.contact_id.in_(ids)))
     captures = list(db.session.scalars(select(Capture).where(Capture.contact_id.in_(ids))))
     for capture in captures:  # through the ORM: notes, tags and receipts cascade
         db.session.delete(capture)

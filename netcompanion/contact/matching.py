@@ -6,6 +6,8 @@ Rules, strongest first:
 - the same LinkedIn profile (``in/<slug>``, lower-cased) is the same person;
 - the same phone number (E.164 digits) is the same person, unless both have an email and the
   emails differ: a shared office line is not a person, so that is only a suggestion.
+A contact's further emails and phones (``ContactPoint``) count as its own, after the contacts
+whose own email or phone it is.
 When the keys of one upload point at two different contacts, the upload goes to the strongest
 match and the other contact is offered for review (:class:`MatchSuggestion`); contacts are
 never merged without a person deciding.
@@ -20,11 +22,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import phonenumbers
-from sqlalchemy import event, select, union_all
+from sqlalchemy import event, or_, select, union_all
 
 from ..capture.models import Contact
 from ..extensions import db
-from .models import MatchReason
+from .models import ContactPoint, MatchReason, PointKind
 
 #: Fewer digits than this is an extension or a typo, not a number worth matching on.
 MIN_PHONE_DIGITS = 7
@@ -137,6 +139,11 @@ def find(org_id: int, people: list[dict], keys: list[dict] | None = None) -> lis
             by_profile.setdefault(contact.linkedin_key, contact)
         if contact.phone_key:
             by_phone.setdefault(contact.phone_key, []).append(contact)
+    for contact, kind, key in _points(org_id, emails, phones):
+        if kind == PointKind.EMAIL:
+            by_email.setdefault(key, contact)
+        elif contact not in by_phone.setdefault(key, []):
+            by_phone[key].append(contact)
     return [match_one(w, by_email, by_profile, by_phone) for w in wanted]
 
 
@@ -183,3 +190,25 @@ def _lookup(org_id: int, emails: set, phones: set, profiles: set) -> list[Contac
     ids = union_all(*halves).subquery()
     query = select(Contact).where(Contact.id.in_(select(ids.c.id))).order_by(Contact.id)
     return list(db.session.scalars(query))
+
+
+def _points(org_id: int, emails: set, phones: set) -> list[tuple[Contact, str, str]]:
+    """(contact, kind, key) of the further emails and phones having any of these keys."""
+    wanted = []
+    if emails:
+        wanted.append((ContactPoint.kind == PointKind.EMAIL) & ContactPoint.key.in_(emails))
+    if phones:
+        wanted.append((ContactPoint.kind == PointKind.PHONE) & ContactPoint.key.in_(phones))
+    if not wanted:
+        return []
+    query = (
+        select(Contact, ContactPoint.kind, ContactPoint.key)
+        .join(Contact, Contact.id == ContactPoint.contact_id)
+        .where(
+            ContactPoint.organization_id == org_id,
+            Contact.merged_into_id.is_(None),
+            or_(*wanted),
+        )
+        .order_by(Contact.id, ContactPoint.id)
+    )
+    return [(contact, str(kind), key) for contact, kind, key in db.session.execute(query)]

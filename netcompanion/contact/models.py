@@ -146,3 +146,59 @@ class ContactUid(db.Model):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PointKind(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+
+    @property
+    def label(self) -> str:
+        return str({"email": _l("email"), "phone": _l("phone")}[self.value])
+
+
+class ContactPoint(db.Model):
+    """A further email address or phone number of a contact, beyond ``Contact.email``/``phone``.
+
+    A person has several (work and private, a mobile and a desk line); a card that brings one
+    the contact lacks keeps it here, and matching finds the contact by it too.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("contact_id", "kind", "key"),
+        Index("ix_contact_point_organization_id_kind_key", "organization_id", "kind", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    kind: Mapped[PointKind] = mapped_column(text_enum(PointKind, "point_kind"))
+    #: The address or number as the card wrote it.
+    value: Mapped[str] = mapped_column(String(254))
+    #: What it is matched on: the address lower-cased, the number's E.164 digits.
+    key: Mapped[str] = mapped_column(String(254))
+    #: The card's TYPE labels, lower-cased and comma-separated ("work", "cell,pref"); "" if none.
+    label: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContactNote(PublicIdMixin, db.Model):
+    """Free text about a contact rather than one encounter: what an imported card said that has
+    no field of its own (its NOTE, its categories, a company that differs). Never edited."""
+
+    __table_args__ = (UniqueConstraint("contact_id", "card_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    #: The digest of the imported card the note comes from: importing it again adds no note.
+    card_digest: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User | None] = relationship()

@@ -14,7 +14,7 @@ from ..capture.models import Capture, Contact, EventQuestion, Note
 from ..extensions import db
 from ..followup.models import EntryState, FollowupList, ListEntry
 from .consent import Evidence, evidence
-from .models import ContactMerge, Touch
+from .models import ContactMerge, ContactNote, ContactPoint, Touch
 from .queries import RowExtras, count_open_suggestions, row_extras
 
 # One contact's page --------------------------------------------------------------------------
@@ -53,6 +53,9 @@ class ContactPage:
     #: Member id → name: who recorded consent or "do not contact".
     names: dict[int, str]
     suggestions: int
+    #: Further emails and phones, and notes about the contact rather than an encounter.
+    points: list[ContactPoint] = field(default_factory=list)
+    notes: list[ContactNote] = field(default_factory=list)
 
 
 def contact_page(contact: Contact) -> ContactPage:
@@ -132,6 +135,21 @@ def contact_page(contact: Contact) -> ContactPage:
         evidence=evidence(contact, captures),
         names=names,
         suggestions=count_open_suggestions(contact.organization_id, contact.id),
+        points=list(
+            db.session.scalars(
+                select(ContactPoint)
+                .where(ContactPoint.contact_id == contact.id)
+                .order_by(ContactPoint.kind, ContactPoint.id)
+            )
+        ),
+        notes=list(
+            db.session.scalars(
+                select(ContactNote)
+                .where(ContactNote.contact_id == contact.id)
+                .options(joinedload(ContactNote.author))
+                .order_by(ContactNote.created_at.desc(), ContactNote.id.desc())
+            )
+        ),
     )
 
 

@@ -27,7 +27,8 @@ What a card holds beyond the plain fields, for address books to keep it:
 
 - EMAIL and TEL carry the TYPE we know (``EMAIL_TYPES``, ``TEL_TYPES``): a phone is a
   number to call; whether it is a mobile, and whether an email is work or home, is not
-  asked at capture, so no TYPE claims it.
+  asked at capture, so no TYPE claims it. A contact's further emails and phones follow
+  as more EMAIL and TEL lines, with the TYPE the card they came from gave them.
 - The LinkedIn address is written twice, the ways Apple and Google label it: as Apple's
   ``X-SOCIALPROFILE;TYPE=linkedin`` and as a URL grouped with its label
   (``item1.URL`` and ``item1.X-ABLabel:LinkedIn``), which Google Contacts writes for a link of a
@@ -156,6 +157,12 @@ class CardWriter:
         if record.phone:
             tel = _raw(card, "tel", backslashEscape(_text(record.phone)))
             tel.params["TYPE"] = list(TEL_TYPES[self.version])
+        for kind, value, label in record.points:
+            line = _raw(card, "email" if kind == "email" else "tel", backslashEscape(_text(value)))
+            # Not "pref": the contact's own email and phone come first, as they did here.
+            types = [t for t in label.split(",") if t and t != "pref"]
+            if types:
+                line.params["TYPE"] = [t if not v3 else t.upper() for t in types]
         linkedin = _uri(record.linkedin_url)
         if linkedin:
             # Apple's social profile, and the labelled URL Google and Apple write for a link

@@ -49,6 +49,13 @@ class Row:
     doubts: list[tuple[str, str]] = field(default_factory=list)
     #: Details the card added to an existing contact that lacked them (field labels).
     filled: list[str] = field(default_factory=list)
+    #: What the card kept of the contact, added to it, and left aside (``import_keep``).
+    kept: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    left_aside: list[str] = field(default_factory=list)
+
+    def keep(self, kept) -> None:
+        self.kept, self.added, self.left_aside = kept.kept, kept.added, kept.left_aside
 
 
 @dataclass

@@ -32,6 +32,7 @@ from ..capture.models import (
     Note,
     Rating,
 )
+from ..contact.models import ContactPoint
 from ..event.models import Event
 from ..extensions import db
 from ..followup.models import EntryState, FollowupList, ListEntry, ListStage
@@ -155,6 +156,8 @@ class ContactRecord:
     #: Every encounter, latest first.
     encounters: list[Encounter] = field(default_factory=list)
     lists: list[Membership] = field(default_factory=list)
+    #: Further emails and phones (``ContactPoint``): (kind, value, TYPE labels), in order.
+    points: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def tags(self) -> list[str]:
@@ -209,6 +212,11 @@ class Reader:
             record.encounters.sort(key=lambda e: (e.met_at, e.id), reverse=True)
         for contact_id, membership in self._memberships(ids):
             records[contact_id].lists.append(membership)
+        points = select(
+            ContactPoint.contact_id, ContactPoint.kind, ContactPoint.value, ContactPoint.label
+        ).where(ContactPoint.organization_id == self.org_id, ContactPoint.contact_id.in_(ids))
+        for contact_id, kind, value, label in db.session.execute(points.order_by(ContactPoint.id)):
+            records[contact_id].points.append((str(kind), value, label))
         return list(records.values())
 
     def _memberships(self, contact_ids: list[int]):

@@ -13,6 +13,10 @@ Into a list: each card is matched to a contact by the same rules (``contact.matc
 becomes a new contact, and joins the list through ``followup.service.add_entries``; possible
 duplicates become suggestions, as for scans. One transaction: the caller commits.
 
+Both: a card's further emails and phones are kept on its contact, a company or title that
+differs is proposed in a note, and a list import keeps the card's note and categories there
+(``import_keep``); the report says per card what was kept, added and left aside.
+
 A dry run (the preview) reports what the import would do, writing nothing.
 """
 
@@ -39,7 +43,17 @@ from ..followup.models import FollowupList, ListEntry
 from ..ids import new_public_id
 from ..inserts import insert_skipping_duplicates
 from . import import_restore
-from .import_report import Report, Row, SeenInFile, Status, display, doubts_of, sort_out
+from .import_keep import Keeper
+from .import_report import (
+    ADDING,
+    Report,
+    Row,
+    SeenInFile,
+    Status,
+    display,
+    doubts_of,
+    sort_out,
+)
 from .vcard_reading import Card
 
 #: How a card was recognised by its UID (the report's reason).
@@ -159,8 +173,27 @@ def _record_event(
         first_of_capture.setdefault(summary["id"], card.number)
         rows.append(row)
     _remember(user.organization_id, [(row.card.uid, row.contact_id) for row in rows])
+    _keep(user, rows, write=True)
     db.session.commit()
     return rows
+
+
+def _keep(user: User, rows: list[Row], write: bool) -> None:
+    """Each added card's further emails and phones, and its differing company and title
+    (``import_keep``); ``write`` False for the preview."""
+    rows = [row for row in rows if row.status in ADDING]
+    ids = {row.contact_id for row in rows if row.contact_id}
+    contacts = {}
+    if ids:
+        query = select(Contact).where(
+            Contact.organization_id == user.organization_id, Contact.public_id.in_(ids)
+        )
+        contacts = {contact.public_id: contact for contact in db.session.scalars(query)}
+    keeper = Keeper("event", user.id, list(contacts.values()))
+    for row in rows:
+        row.keep(keeper.card(row.card, contacts.get(row.contact_id), existed=True))
+    if write:
+        keeper.write()
 
 
 def _restored(org_id: int, ev: EventAccess, usable: list[Card], known: dict) -> dict:
@@ -257,6 +290,7 @@ def _predict_event(
             if card.uid:
                 by_uid.setdefault(card.uid, card.number)
         rows.append(row)
+    _keep(user, rows, write=False)
     return rows
 
 
@@ -340,7 +374,12 @@ def into_list(user: User, lst: FollowupList, cards: list[Card], dry_run: bool = 
         elif contact is not None and contact.id not in joining:
             joining.append(contact.id)
         rows.append(row)
+    keeper = Keeper("list", user.id, [contact for _row, contact in placed])
+    for row, contact in placed:
+        existed = row.status in (Status.MATCHED, Status.ALREADY_IN_LIST)
+        row.keep(keeper.card(row.card, contact, existed))
     if not dry_run:
+        keeper.write()
         followups.add_entries(lst, followups.candidates_for_contacts(joining), user.id)
         db.session.flush()
     rows.sort(key=lambda row: row.card.number)

@@ -82,6 +82,8 @@ class Card:
     own: own_cards.OwnNote | None = None
     #: The further emails, phones and web addresses, as the note's last paragraph.
     extras: str = ""
+    #: Every email and phone of the card, preferred first, with its TYPE labels ("work,pref").
+    points: list[tuple[str, str, str]] = field(default_factory=list)
     #: What the card says, in no language: the note's extra lines are in the reader's, and
     #: importing the same card must not depend on who imports it.
     content: list = field(default_factory=list, repr=False)
@@ -135,6 +137,14 @@ def _types(line) -> set[str]:
     """TYPE values however written: TYPE=a,b; type=a;type=b; or bare (vCard 2.1: TEL;CELL)."""
     values = [v for value in line.params.get("TYPE", []) for v in value.split(",")]
     return {v.strip().upper() for v in values + list(line.singletonparams)}
+
+
+def _labels(line) -> str:
+    """The TYPE labels as a contact point keeps them; PREF=n marks the preferred one too."""
+    labels = sorted(t.lower() for t in _types(line) - {"INTERNET", "VOICE"} if t)
+    if _preference(line) == 1 and "pref" not in labels:
+        labels.append("pref")
+    return ",".join(labels)[:60]
 
 
 def _preference(line) -> int:
@@ -276,6 +286,8 @@ def _emails(card: Card, lines: list) -> list[str]:
                 _("“%(value)s” is not a valid email address and was left out.", value=value[:80])
             )
             continue
+        if email not in found:
+            card.points.append(("email", email, _labels(line)))
         found.setdefault(email)
     return list(found)
 
@@ -308,6 +320,8 @@ def _phones(card: Card, lines: list) -> list[str]:
                 )
             )
             continue
+        if value not in found:
+            card.points.append(("phone", value, _labels(line)))
         found.setdefault(value)
     return list(found)
 

@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from netcompanion.capture.models import Capture, CaptureReceipt, CaptureTag, Contact, Note
 from netcompanion.contact import erasure
-from netcompanion.contact.models import ContactMerge, MatchSuggestion, Touch, TouchKind
+from netcompanion.contact.models import (
+    ContactMerge,
+    ContactNote,
+    ContactPoint,
+    MatchSuggestion,
+    PointKind,
+    Touch,
+    TouchKind,
+)
 from netcompanion.extensions import db
 from netcompanion.followup import service as followups
 from netcompanion.followup.models import ListEntry
@@ -48,6 +56,14 @@ def test_erasing_a_contact_removes_every_trace_of_the_person_only(client, api, f
         ContactMerge(organization_id=ana.organization_id, survivor_id=ana.id, merged_id=double.id)
     )
     double.merged_into_id = ana.id
+    org = ana.organization_id
+    db.session.add_all(
+        [
+            ContactPoint(organization_id=org, contact_id=ana.id, kind=PointKind.EMAIL,
+                         value="ana@work.example", key="ana@work.example"),
+            ContactNote(organization_id=org, contact_id=double.id, body="Card gives NewCo."),
+        ]
+    )  # fmt: skip
     db.session.commit()
 
     assert erasure.erase(exhibitor, ana) == 2
@@ -58,7 +74,7 @@ def test_erasing_a_contact_removes_every_trace_of_the_person_only(client, api, f
     assert [n.body for n in db.session.scalars(select(Note))] == ["Stays."]
     assert count(CaptureTag) == 0
     assert count(CaptureReceipt) == 1
-    for model in (ListEntry, Touch, ContactMerge, MatchSuggestion):
+    for model in (ListEntry, Touch, ContactMerge, MatchSuggestion, ContactPoint, ContactNote):
         assert count(model) == 0, model
 
 
