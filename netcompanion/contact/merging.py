@@ -3,8 +3,10 @@
 Merge rules:
 - Two live contacts of the company of the person merging, never a contact with itself.
 - Everything the merged contact has moves to the survivor: its captures (with their notes),
-  its touches, and its list entries. In a list where both are, the survivor's entry stays and
-  the other is *set aside* (state MERGED, nothing due), kept for an undo.
+  its touches, its own notes, its further emails and phones (those the survivor lacks; matching
+  passes merged contacts by, so they must move to keep finding the person), and its list
+  entries. In a list where both are, the survivor's entry stays and the other is *set aside*
+  (state MERGED, nothing due), kept for an undo.
 - The survivor's details are only completed, never overwritten: each empty detail takes the
   merged contact's value. "Last met" becomes the later of the two. If either person asked not
   to be contacted, the survivor is marked so (the earliest request is kept). Consent recorded
@@ -46,7 +48,8 @@ from ..followup import cadence
 from ..followup import service as followups
 from ..followup.models import EntryState, FollowupList, ListEntry
 from ..webhook import changes as webhooks
-from .models import ContactMerge, MatchSuggestion, Touch
+from . import points
+from .models import ContactMerge, ContactNote, ContactPoint, MatchSuggestion, PointKind, Touch
 from .queries import between
 
 DETAIL_FIELDS = tuple(DETAIL_LIMITS)
@@ -202,6 +205,9 @@ def merge(user: User, survivor: Contact, merged: Contact) -> ContactMerge:
         .values(contact_id=survivor.id)
         .execution_options(synchronize_session=False)
     )
+    notes, moved_points = _notes_and_points(survivor, merged)
+    _move(ContactNote, notes, merged, survivor)
+    _move(ContactPoint, moved_points, merged, survivor)
     for entry in todo.entries_moved:
         entry.contact_id = survivor.id
         cadence.schedule(entry, entry.list)
@@ -237,6 +243,8 @@ def merge(user: User, survivor: Contact, merged: Contact) -> ContactMerge:
             "merged_in": {name: _dump(value) for name, value in todo.fields.items()},
             "captures": todo.captures,
             "touches": todo.touches,
+            "contact_notes": notes,
+            "points": moved_points,
             "entries_moved": [entry.id for entry in todo.entries_moved],
             "entries_set_aside": [entry.id for entry in todo.entries_set_aside],
             "set_aside_states": states,
@@ -250,6 +258,32 @@ def merge(user: User, survivor: Contact, merged: Contact) -> ContactMerge:
     db.session.expire(survivor, ["captures"])
     db.session.expire(merged, ["captures"])
     return record
+
+
+def _notes_and_points(survivor: Contact, merged: Contact) -> tuple[list[int], list[int]]:
+    """The merged contact's notes, and its further emails and phones the survivor lacks: what
+    moves, so the survivor is found by them (matching passes merged contacts by)."""
+    notes = db.session.scalars(select(ContactNote.id).where(ContactNote.contact_id == merged.id))
+    taken = points.existing({survivor.id})[survivor.id]
+    taken |= {(str(kind), points.primary_key(survivor, kind)) for kind in PointKind}
+    theirs = db.session.execute(
+        select(ContactPoint.id, ContactPoint.kind, ContactPoint.key).where(
+            ContactPoint.contact_id == merged.id
+        )
+    )
+    moved = [point_id for point_id, kind, key in theirs if (str(kind), key) not in taken]
+    return list(notes), moved
+
+
+def _move(model, ids: list[int], source: Contact, target: Contact) -> None:
+    """Give these rows of ``source`` to ``target`` (those still on ``source``)."""
+    if ids:
+        db.session.execute(
+            update(model)
+            .where(model.id.in_(ids), model.contact_id == source.id)
+            .values(contact_id=target.id)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def blocker(merge: ContactMerge) -> str | None:
@@ -325,6 +359,8 @@ def undo(user: User, merge: ContactMerge) -> None:
         .values(contact_id=merged.id)
         .execution_options(synchronize_session=False)
     )
+    _move(ContactNote, record.get("contact_notes", []), survivor, merged)
+    _move(ContactPoint, record.get("points", []), survivor, merged)
     occupied = set(
         db.session.scalars(select(ListEntry.list_id).where(ListEntry.contact_id == merged.id))
     )

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from netcompanion.capture.models import Capture, Contact
-from netcompanion.contact import merging
+from netcompanion.contact import matching, merging, points
 from netcompanion.contact.models import (
     ContactMerge,
+    ContactNote,
+    ContactPoint,
     MatchReason,
     MatchSuggestion,
     Touch,
@@ -358,3 +360,44 @@ def test_the_review_queue_reads_a_fixed_number_of_queries(
     many = count_queries(lambda: client.get("/contacts/review"))
     assert client.get("/contacts/review").get_data(as_text=True).count("Same email") == 10
     assert many == few, (few, many)
+
+
+def test_a_merge_moves_the_further_emails_phones_and_notes_and_undo_gives_them_back(
+    booth, make_contact
+):
+    """Matching passes a merged contact by: its further details must move to be found."""
+    owner, fair = booth
+    survivor = make_contact(owner, name="Ada Lovelace", email="ada@example.org")
+    merged = make_contact(owner, name="A. Lovelace", email="ada@old.example")
+    for contact, kind, value in (
+        (merged, "email", "ada@work.example"),  # only the merged contact has it: moves
+        (merged, "phone", "+44 20 7946 0001"),  # moves
+        (merged, "email", "ada@example.org"),  # the survivor's own email: stays
+    ):
+        points.insert([points.row(contact, kind, value, "work")])
+    note = ContactNote(organization_id=owner.organization_id, contact_id=merged.id, body="Card")
+    db.session.add(note)
+    db.session.commit()
+
+    record = merging.merge(owner, survivor, merged)
+    db.session.commit()
+    (found,) = matching.find(owner.organization_id, [{"email": "ada@work.example"}])
+    assert found.contact.id == survivor.id
+    (by_phone,) = matching.find(owner.organization_id, [{"phone": "+44 20 7946 0001"}])
+    assert by_phone.contact.id == survivor.id
+    assert db.session.get(ContactNote, note.id).contact_id == survivor.id
+    left = db.session.scalars(
+        select(ContactPoint.value).where(ContactPoint.contact_id == merged.id)
+    )
+    assert list(left) == ["ada@example.org"]
+
+    merging.undo(owner, db.session.get(ContactMerge, record.id))
+    db.session.commit()
+    db.session.expire_all()
+    on_merged = db.session.scalars(
+        select(ContactPoint.value).where(ContactPoint.contact_id == merged.id)
+    )
+    assert sorted(on_merged) == ["+44 20 7946 0001", "ada@example.org", "ada@work.example"]
+    assert db.session.get(ContactNote, note.id).contact_id == merged.id
+    (found,) = matching.find(owner.organization_id, [{"email": "ada@work.example"}])
+    assert found.contact.id == merged.id
