@@ -242,20 +242,10 @@ def _predict_event(
         )
     }
     emails = {card.details["email"] for card in usable if card.details["email"]}
-    at_event = {}
-    if emails:
-        query = (
-            select(Capture.email, Capture.public_id, Contact.public_id)
-            .join(Contact, Contact.id == Capture.contact_id)
-            .where(
-                Capture.organization_id == org_id,
-                Capture.event_id == ev.event.id,
-                Capture.email.in_(emails),
-            )
-            .order_by(Capture.id.desc())  # the oldest last: it wins, as when recording
-        )
-        at_event = {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
-    met_here = _captures_at(org_id, ev, {contact.id for contact in identified.values()})
+    at_event = _captures_at(org_id, ev, Capture.email, emails)
+    met_here = _captures_at(
+        org_id, ev, Capture.contact_id, {contact.id for contact in identified.values()}
+    )
     seen = SeenInFile()
     by_uid: dict[str, int] = {}
     rows = []
@@ -294,17 +284,17 @@ def _predict_event(
     return rows
 
 
-def _captures_at(org_id: int, ev: EventAccess, contact_ids: set[int]) -> dict[int, tuple]:
-    """Contact id → (capture, contact) public ids of its capture at the event, if any."""
-    if not contact_ids:
+def _captures_at(org_id: int, ev: EventAccess, column, values: set) -> dict:
+    """``column``'s value → (capture, contact) public ids of a capture at the event with it."""
+    if not values:
         return {}
     query = (
-        select(Capture.contact_id, Capture.public_id, Contact.public_id)
+        select(column, Capture.public_id, Contact.public_id)
         .join(Contact, Contact.id == Capture.contact_id)
         .where(
             Capture.organization_id == org_id,
             Capture.event_id == ev.event.id,
-            Capture.contact_id.in_(contact_ids),
+            column.in_(values),
         )
         .order_by(Capture.id.desc())  # the oldest last: it wins, as when recording
     )
